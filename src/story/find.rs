@@ -1,0 +1,578 @@
+//! Finds the stories of a document and their parts.
+//!
+//! A story starts at a heading that is not itself a part label (its title) and runs to the
+//! next title at the same or a higher level, or to the next story. A title whose section holds
+//! part labels is a story; a title with no labels and no sub-headings is a story when its prose
+//! reads like one (enough words and at least one cue of a Task, Action, Result or Learning).
+//! Labels before the first title make an untitled story. In a story with no labels, the parts
+//! are inferred sentence by sentence from cues, in STAR order.
+
+use std::ops::Range;
+
+use tree_sitter::Tree;
+
+use super::blocks::{self, Block};
+use super::labels::{self, LineContext};
+use super::meta::{self, FileMeta, StoryMeta};
+use super::{Label, LabelForm, Outline, Part, PartKind, Story, Title};
+use crate::text::Prose;
+use crate::theme::PARTS;
+
+/// Fewest words for unlabeled prose under a heading to count as a story.
+const MIN_PROSE_STORY_WORDS: usize = 40;
+
+#[derive(Debug)]
+struct Heading {
+    range: Range<usize>,
+    content: Range<usize>,
+    level: u8,
+    is_label: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Hit {
+    kinds: Vec<PartKind>,
+    label: Range<usize>,
+    content: usize,
+    text: String,
+    form: LabelForm,
+}
+
+#[derive(Debug)]
+struct MetaLine {
+    range: Range<usize>,
+    key: String,
+    value: String,
+}
+
+/// Finds the file metadata and every story of `text`, parsed as `tree`.
+pub fn outline(text: &str, tree: &Tree) -> Outline {
+    let mut file = FileMeta::default();
+    let mut opaque = Vec::new();
+    let mut headings = Vec::new();
+    let mut hits = Vec::new();
+    let mut meta_lines = Vec::new();
+    let mut list_items: Vec<(usize, String, String)> = Vec::new();
+
+    for block in blocks::blocks(tree, text) {
+        match block {
+            Block::FrontMatter { range } => {
+                if text[..range.start].trim().is_empty() && file.front_matter.is_none() {
+                    file = meta::front_matter(text, range.clone());
+                }
+                opaque.push(range);
+            }
+            Block::Opaque { range } => opaque.push(range),
+            Block::Heading {
+                range,
+                content,
+                level,
+                setext,
+            } => {
+                let heading_text = &text[content.clone()];
+                let kinds = labels::heading_label(heading_text);
+                let label_range = blocks::trim_range(text, range.clone());
+                if let Some(kinds) = &kinds {
+                    hits.push(Hit {
+                        kinds: kinds.clone(),
+                        label: label_range.clone(),
+                        content: range.end,
+                        text: heading_text.to_string(),
+                        form: LabelForm::Heading { level, setext },
+                    });
+                }
+                headings.push(Heading {
+                    range: label_range,
+                    content,
+                    level,
+                    is_label: kinds.is_some(),
+                });
+            }
+            Block::ListItem { range, marker, .. } => {
+                let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                let indent: String = text[line_start..marker.start]
+                    .chars()
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                let mut content = marker.end;
+                while matches!(text.as_bytes().get(content), Some(b' ' | b'\t')) {
+                    content += 1;
+                }
+                list_items.push((content, indent, text[marker].trim().to_string()));
+            }
+            Block::Paragraph { range } => {
+                scan_paragraph(text, range, &list_items, &mut hits, &mut meta_lines);
+            }
+        }
+    }
+
+    let body_floor = file.front_matter.as_ref().map_or(0, |r| r.end);
+    let stories = assemble(text, &headings, &hits, &meta_lines, &opaque, body_floor);
+    Outline {
+        file,
+        stories,
+        opaque,
+    }
+}
+
+/// Records the labels and metadata lines that start the lines of a paragraph.
+fn scan_paragraph(
+    text: &str,
+    range: Range<usize>,
+    list_items: &[(usize, String, String)],
+    hits: &mut Vec<Hit>,
+    meta_lines: &mut Vec<MetaLine>,
+) {
+    let item = list_items
+        .iter()
+        .rev()
+        .find(|(content, _, _)| *content == range.start);
+    let mut line_start = range.start;
+    let mut first = true;
+    while line_start < range.end {
+        let line_end = text[line_start..range.end]
+            .find('\n')
+            .map_or(range.end, |i| line_start + i);
+        let raw = &text[line_start..line_end];
+        let stripped = raw.trim_start_matches([' ', '\t', '>']);
+        let offset = line_start + (raw.len() - stripped.len());
+        let line = stripped.trim_end_matches('\r');
+        let context = match (first, item) {
+            (true, Some((_, indent, marker))) => LineContext::ListItem {
+                indent: indent.clone(),
+                marker: marker.clone(),
+            },
+            _ => LineContext::Paragraph,
+        };
+        if let Some((key, value)) = meta::meta_line(line) {
+            meta_lines.push(MetaLine {
+                range: offset..offset + line.len(),
+                key,
+                value,
+            });
+        } else if let Some(found) = labels::line_label(line, &context) {
+            // A list item's label covers its marker too.
+            let label_start = match (&context, item) {
+                (LineContext::ListItem { .. }, Some(_)) => {
+                    text[..offset].rfind('\n').map_or(0, |i| i + 1)
+                }
+                _ => offset,
+            };
+            hits.push(Hit {
+                kinds: found.kinds,
+                label: label_start..offset + found.len,
+                content: (offset + found.content).min(line_end),
+                text: found.text,
+                form: found.form,
+            });
+        }
+        first = false;
+        line_start = line_end + 1;
+    }
+}
+
+/// A story region before parts are split out.
+struct Region {
+    range: Range<usize>,
+    title: Option<usize>,
+}
+
+fn assemble(
+    text: &str,
+    headings: &[Heading],
+    hits: &[Hit],
+    meta_lines: &[MetaLine],
+    opaque: &[Range<usize>],
+    floor: usize,
+) -> Vec<Story> {
+    let titles: Vec<usize> = (0..headings.len())
+        .filter(|&i| !headings[i].is_label)
+        .collect();
+    let has_hits = |range: Range<usize>| {
+        hits.iter()
+            .any(|h| h.label.start >= range.start && h.label.start < range.end)
+    };
+
+    // Decide which titles open a story.
+    let mut opens = vec![false; titles.len()];
+    let mut enclosing: Option<(u8, usize)> = None; // level and section end of a labeled story
+    for (n, &i) in titles.iter().enumerate() {
+        let heading = &headings[i];
+        let next_title = titles.get(n + 1).map(|&j| headings[j].range.start);
+        let direct_end = next_title.unwrap_or(text.len());
+        let section_end = titles[n + 1..]
+            .iter()
+            .map(|&j| &headings[j])
+            .find(|h| h.level <= heading.level)
+            .map_or(text.len(), |h| h.range.start);
+        if let Some((level, end)) = enclosing {
+            if heading.range.start >= end || heading.level <= level {
+                enclosing = None;
+            }
+        }
+        let first_direct = hits
+            .iter()
+            .find(|h| h.label.start >= heading.range.end && h.label.start < direct_end);
+        // Inside a labeled story, a deeper heading is part of it unless a new set of parts
+        // starts under it.
+        let nested = enclosing.is_some();
+        if let Some(hit) = first_direct {
+            if nested && hit.kinds.first() != Some(&PartKind::Situation) {
+                continue;
+            }
+            opens[n] = true;
+            enclosing = Some((heading.level, section_end));
+            continue;
+        }
+        let is_leaf = titles
+            .get(n + 1)
+            .is_none_or(|&j| headings[j].level <= heading.level);
+        if enclosing.is_none() && is_leaf {
+            let prose = Prose::new(text, heading.range.end..section_end, opaque);
+            if reads_like_a_story(&prose) {
+                opens[n] = true;
+            }
+        }
+    }
+
+    let mut regions = Vec::new();
+    // Labels (or a prose story) before the first title.
+    let first_title = titles
+        .first()
+        .map_or(text.len(), |&i| headings[i].range.start);
+    if floor < first_title {
+        let range = floor..first_title;
+        let opens_untitled = has_hits(range.clone())
+            || (titles.is_empty() && reads_like_a_story(&Prose::new(text, range.clone(), opaque)));
+        if opens_untitled {
+            regions.push(Region { range, title: None });
+        }
+    }
+    for (n, &i) in titles.iter().enumerate() {
+        if !opens[n] {
+            continue;
+        }
+        let heading = &headings[i];
+        let end = titles[n + 1..]
+            .iter()
+            .enumerate()
+            .find(|(k, &j)| opens[n + 1 + k] || headings[j].level <= heading.level)
+            .map_or(text.len(), |(_, &j)| headings[j].range.start);
+        regions.push(Region {
+            range: heading.range.start..end,
+            title: Some(i),
+        });
+    }
+
+    let mut stories = Vec::new();
+    for region in regions {
+        build_stories(text, region, headings, hits, meta_lines, opaque, &mut stories);
+    }
+    stories
+}
+
+fn reads_like_a_story(prose: &Prose) -> bool {
+    if prose.word_count() < MIN_PROSE_STORY_WORDS {
+        return false;
+    }
+    let later_kinds = [
+        PartKind::Task,
+        PartKind::Action,
+        PartKind::Result,
+        PartKind::Learning,
+    ];
+    prose.sentence_texts().any(|(_, sentence)| {
+        later_kinds
+            .iter()
+            .any(|kind| PARTS.cues(*kind).is_match(sentence))
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn build_stories(
+    text: &str,
+    region: Region,
+    headings: &[Heading],
+    hits: &[Hit],
+    meta_lines: &[MetaLine],
+    opaque: &[Range<usize>],
+    out: &mut Vec<Story>,
+) {
+    let title = region.title.map(|i| {
+        let h = &headings[i];
+        Title {
+            range: h.range.clone(),
+            content: h.content.clone(),
+            text: text[h.content.clone()].trim().to_string(),
+            level: h.level,
+        }
+    });
+    let head_end = title.as_ref().map_or(region.range.start, |t| t.range.end);
+    let region_hits: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| h.label.start >= head_end && h.label.start < region.range.end)
+        .collect();
+    let first_hit = region_hits
+        .first()
+        .map_or(region.range.end, |h| h.label.start);
+
+    // Metadata lines between the title and the first part.
+    let mut meta = StoryMeta::default();
+    let mut body_start = head_end;
+    for line in meta_lines
+        .iter()
+        .filter(|m| m.range.start >= head_end && m.range.start < first_hit)
+    {
+        if !text[body_start..line.range.start].trim().is_empty() && meta.range.is_some() {
+            break;
+        }
+        meta.add(&line.key, &line.value);
+        let start = meta.range.as_ref().map_or(line.range.start, |r| r.start);
+        meta.range = Some(start..line.range.end);
+        body_start = line.range.end;
+    }
+
+    if region_hits.is_empty() {
+        let parts = infer_parts(text, body_start..region.range.end, opaque);
+        out.push(Story {
+            range: region.range,
+            title,
+            meta,
+            parts,
+            inferred: true,
+            body_start,
+            preamble: None,
+        });
+        return;
+    }
+
+    // Split the labels into stories: a Situation label after an Action, Result or Learning
+    // starts a new, untitled story.
+    let mut groups: Vec<Vec<&Hit>> = vec![Vec::new()];
+    for hit in region_hits {
+        let current = groups.last_mut().expect("groups is never empty");
+        let past_middle = current.iter().any(|h| {
+            h.kinds
+                .iter()
+                .any(|k| matches!(k, PartKind::Action | PartKind::Result | PartKind::Learning))
+        });
+        if hit.kinds.first() == Some(&PartKind::Situation) && past_middle {
+            groups.push(vec![hit]);
+        } else {
+            current.push(hit);
+        }
+    }
+
+    let group_count = groups.len();
+    let mut title = title;
+    let mut meta = Some(meta);
+    for (g, group) in groups.into_iter().enumerate() {
+        let story_start = if g == 0 {
+            region.range.start
+        } else {
+            group[0].label.start
+        };
+        let story_end = if g + 1 < group_count {
+            // Ends where the next group's first label starts; computed below from parts.
+            usize::MAX
+        } else {
+            region.range.end
+        };
+        out.push(Story {
+            range: story_start..story_end,
+            title: if g == 0 { title.take() } else { None },
+            meta: if g == 0 {
+                meta.take().unwrap_or_default()
+            } else {
+                StoryMeta::default()
+            },
+            parts: group
+                .iter()
+                .map(|hit| Part {
+                    kind: hit.kinds[0],
+                    also: hit.kinds[1..].to_vec(),
+                    label: Some(Label {
+                        range: hit.label.clone(),
+                        text: hit.text.clone(),
+                        form: hit.form.clone(),
+                    }),
+                    range: hit.label.start..hit.label.end,
+                    body: hit.content..hit.content,
+                })
+                .collect(),
+            inferred: false,
+            body_start: if g == 0 {
+                body_start
+            } else {
+                group[0].label.start
+            },
+            preamble: None,
+        });
+    }
+    // Fix up the ends: each story ends where the next one (of this region) starts; each part
+    // ends where the next part starts.
+    let first_new = out.len() - group_count;
+    for s in first_new..out.len() {
+        if out[s].range.end == usize::MAX {
+            out[s].range.end = out[s + 1].range.start;
+        }
+        let story_end = out[s].range.end;
+        let n_parts = out[s].parts.len();
+        for p in 0..n_parts {
+            let end = if p + 1 < n_parts {
+                out[s].parts[p + 1].range.start
+            } else {
+                story_end
+            };
+            let part = &mut out[s].parts[p];
+            part.body = part.body.start.min(end)..end;
+            part.range.end = end;
+        }
+        let story = &mut out[s];
+        if let Some(first) = story.parts.first() {
+            let preamble = story.body_start..first.range.start;
+            if preamble.start < preamble.end && !text[preamble.clone()].trim().is_empty() {
+                story.preamble = Some(preamble);
+            }
+        }
+    }
+}
+
+/// Infers parts from unlabeled prose: each sentence takes the part of its cue, if any, or the
+/// part before it; the parts only move forward in STAR order.
+fn infer_parts(text: &str, range: Range<usize>, opaque: &[Range<usize>]) -> Vec<Part> {
+    let prose = Prose::new(text, range, opaque);
+    let mut parts: Vec<Part> = Vec::new();
+    let mut current = PartKind::Situation;
+    for (sentence_range, sentence) in prose.sentence_texts() {
+        let cued = [
+            PartKind::Learning,
+            PartKind::Result,
+            PartKind::Task,
+            PartKind::Action,
+            PartKind::Situation,
+        ]
+        .into_iter()
+        .find(|kind| *kind >= current && PARTS.cues(*kind).is_match(sentence));
+        if let Some(kind) = cued {
+            current = kind;
+        }
+        let doc = prose.to_doc_range(sentence_range);
+        match parts.last_mut() {
+            Some(last) if last.kind == current => {
+                last.range.end = doc.end;
+                last.body.end = doc.end;
+            }
+            _ => parts.push(Part {
+                kind: current,
+                also: Vec::new(),
+                label: None,
+                range: doc.clone(),
+                body: doc,
+            }),
+        }
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::parse;
+    use PartKind::*;
+
+    fn stories(text: &str) -> Vec<Story> {
+        outline(text, &parse(text)).stories
+    }
+
+    fn kinds(story: &Story) -> Vec<PartKind> {
+        story.parts.iter().map(|p| p.kind).collect()
+    }
+
+    #[test]
+    fn heading_parts_under_a_title() {
+        let text = "# Missed launch\n\n## Situation\nWe had a week.\n\n## Task\nI owned it.\n\n## Action\nI cut tests.\n\n## Result\nWe slipped.\n";
+        let found = stories(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name(), "Missed launch");
+        assert_eq!(kinds(&found[0]), [Situation, Task, Action, Result]);
+        let action = found[0].part(Action).unwrap();
+        assert_eq!(text[action.body.clone()].trim(), "I cut tests.");
+    }
+
+    #[test]
+    fn many_stories_in_one_file_with_a_container_heading() {
+        let text = "# My stories\nIntro text.\n\n## One\n**Situation:** a\n**Action:** b\n\n## Two\nSituation: c\nResult: d\n";
+        let found = stories(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].name(), "One");
+        assert_eq!(kinds(&found[0]), [Situation, Action]);
+        assert_eq!(found[1].name(), "Two");
+        assert_eq!(kinds(&found[1]), [Situation, Result]);
+        assert_eq!(
+            text[found[0].part(Action).unwrap().body.clone()].trim(),
+            "b"
+        );
+    }
+
+    #[test]
+    fn list_item_labels_with_sibling_and_nested_content() {
+        let text = "# Story\n- Situation\n- We were late.\n- Task\n  - I owned the plan.\n- **A (Action):** I cut scope.\n";
+        let found = stories(text);
+        assert_eq!(kinds(&found[0]), [Situation, Task, Action]);
+        let task = found[0].part(Task).unwrap();
+        assert!(text[task.body.clone()].contains("I owned the plan."));
+        assert_eq!(&text[task.label.as_ref().unwrap().range.clone()], "- Task");
+    }
+
+    #[test]
+    fn metadata_lines_under_the_title() {
+        let text = "## Outage\nPrompt: Tell me about a time you failed.\nTheme: star\n\n### Situation\nText\n";
+        let found = stories(text);
+        assert_eq!(found[0].meta.prompts, ["Tell me about a time you failed."]);
+        assert_eq!(found[0].meta.theme.as_deref(), Some("star"));
+        assert_eq!(kinds(&found[0]), [Situation]);
+    }
+
+    #[test]
+    fn plain_prose_is_inferred_in_star_order() {
+        let text = "# The outage\n\nTwo years ago I was a backend engineer on a payments team of six people in a busy quarter. \
+My job was to own the database upgrade. I decided to skip the dry run because the window was short. \
+As a result, checkout was down for forty minutes and we refunded 120 orders. \
+I learned to treat rehearsals as part of the change, and since then every upgrade I run has a dry run.\n";
+        let found = stories(text);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].inferred);
+        assert_eq!(kinds(&found[0]), [Situation, Task, Action, Result, Learning]);
+        assert!(found[0].parts.iter().all(Part::is_inferred));
+    }
+
+    #[test]
+    fn a_short_note_under_a_heading_is_not_a_story() {
+        assert!(stories("# Notes\n\nRemember to breathe.\n").is_empty());
+    }
+
+    #[test]
+    fn headings_only_story_has_empty_parts() {
+        let text = "# Title\n## Situation\n## Task\n## Action\n## Result\n";
+        let found = stories(text);
+        assert_eq!(kinds(&found[0]), [Situation, Task, Action, Result]);
+        assert!(found[0].parts.iter().all(|p| text[p.body.clone()].trim().is_empty()));
+    }
+
+    #[test]
+    fn a_second_situation_label_starts_a_new_story() {
+        let text = "Situation: a\nAction: b\nResult: c\n\nSituation: d\nAction: e\n";
+        let found = stories(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(kinds(&found[1]), [Situation, Action]);
+    }
+
+    #[test]
+    fn sub_headings_inside_a_labeled_story_stay_in_it() {
+        let text = "## Story\n### Situation\nText.\n#### Details\nMore text here about the details of what happened.\n### Action\nI did.\n";
+        let found = stories(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(kinds(&found[0]), [Situation, Action]);
+    }
+}
