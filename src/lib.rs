@@ -4,7 +4,17 @@
 //! Situation/Task/Action/Result/Learning parts, and checks them against the rubric. It does no
 //! IO: the command line (`cli`) and the language server (`lsp`) read files and talk to users.
 
+pub mod analysis;
+pub mod config;
 pub mod document;
+pub mod rules;
 pub mod story;
 pub mod text;
 pub mod theme;
+
+pub use analysis::{analyze, check_text, Analysis};
+pub use config::Config;
+pub use document::Document;
+pub use rules::{Finding, Severity};
+pub mod cli;
+pub mod lsp;

@@ -58,8 +58,8 @@ impl Parts {
 }
 
 pub static PARTS: LazyLock<Parts> = LazyLock::new(|| {
-    let file: PartsFile = toml::from_str(include_str!("../themes/parts.toml"))
-        .expect("themes/parts.toml is valid");
+    let file: PartsFile =
+        toml::from_str(include_str!("../themes/parts.toml")).expect("themes/parts.toml is valid");
     let specs = [
         file.situation,
         file.task,
@@ -67,9 +67,9 @@ pub static PARTS: LazyLock<Parts> = LazyLock::new(|| {
         file.result,
         file.learning,
     ];
-    let cues = specs
-        .each_ref()
-        .map(|spec| PhraseSet::new(&spec.cues).expect("the part cues in themes/parts.toml compile"));
+    let cues = specs.each_ref().map(|spec| {
+        PhraseSet::new(&spec.cues).expect("the part cues in themes/parts.toml compile")
+    });
     Parts { specs, cues }
 });
 

@@ -25,16 +25,22 @@ pub enum Block {
         setext: bool,
     },
     /// A paragraph (also the paragraphs inside list items, but not setext heading text).
-    Paragraph { range: Range<usize> },
+    Paragraph {
+        range: Range<usize>,
+    },
     /// A list item; `marker` is its bullet or number with the space after it.
     ListItem {
         range: Range<usize>,
         marker: Range<usize>,
         depth: usize,
     },
-    FrontMatter { range: Range<usize> },
+    FrontMatter {
+        range: Range<usize>,
+    },
     /// Code or raw HTML: never prose.
-    Opaque { range: Range<usize> },
+    Opaque {
+        range: Range<usize>,
+    },
 }
 
 impl Block {

@@ -266,7 +266,15 @@ fn assemble(
 
     let mut stories = Vec::new();
     for region in regions {
-        build_stories(text, region, headings, hits, meta_lines, opaque, &mut stories);
+        build_stories(
+            text,
+            region,
+            headings,
+            hits,
+            meta_lines,
+            opaque,
+            &mut stories,
+        );
     }
     stories
 }
@@ -346,8 +354,8 @@ fn build_stories(
         return;
     }
 
-    // Split the labels into stories: a Situation label after an Action, Result or Learning
-    // starts a new, untitled story.
+    // Split the labels into stories: a second Situation label after an Action, Result or
+    // Learning starts a new, untitled story.
     let mut groups: Vec<Vec<&Hit>> = vec![Vec::new()];
     for hit in region_hits {
         let current = groups.last_mut().expect("groups is never empty");
@@ -356,7 +364,10 @@ fn build_stories(
                 .iter()
                 .any(|k| matches!(k, PartKind::Action | PartKind::Result | PartKind::Learning))
         });
-        if hit.kinds.first() == Some(&PartKind::Situation) && past_middle {
+        let has_situation = current
+            .iter()
+            .any(|h| h.kinds.contains(&PartKind::Situation));
+        if hit.kinds.first() == Some(&PartKind::Situation) && past_middle && has_situation {
             groups.push(vec![hit]);
         } else {
             current.push(hit);
@@ -543,7 +554,10 @@ I learned to treat rehearsals as part of the change, and since then every upgrad
         let found = stories(text);
         assert_eq!(found.len(), 1);
         assert!(found[0].inferred);
-        assert_eq!(kinds(&found[0]), [Situation, Task, Action, Result, Learning]);
+        assert_eq!(
+            kinds(&found[0]),
+            [Situation, Task, Action, Result, Learning]
+        );
         assert!(found[0].parts.iter().all(Part::is_inferred));
     }
 
@@ -557,7 +571,10 @@ I learned to treat rehearsals as part of the change, and since then every upgrad
         let text = "# Title\n## Situation\n## Task\n## Action\n## Result\n";
         let found = stories(text);
         assert_eq!(kinds(&found[0]), [Situation, Task, Action, Result]);
-        assert!(found[0].parts.iter().all(|p| text[p.body.clone()].trim().is_empty()));
+        assert!(found[0]
+            .parts
+            .iter()
+            .all(|p| text[p.body.clone()].trim().is_empty()));
     }
 
     #[test]

@@ -67,10 +67,7 @@ pub fn parse_label(raw: &str, allow_letter: bool) -> Option<Vec<PartKind>> {
     if let Some(kind) = PARTS.kind_of_label(&label) {
         return (allow_letter || label.len() > 1).then(|| vec![kind]);
     }
-    let pieces: Vec<&str> = SEPARATORS
-        .split(&label)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let pieces: Vec<&str> = SEPARATORS.split(&label).filter(|p| !p.is_empty()).collect();
     if pieces.len() < 2 {
         return None;
     }
@@ -101,8 +98,10 @@ pub fn heading_label(text: &str) -> Option<Vec<PartKind>> {
 }
 
 static BOLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([*_]{1,2})[ \t]*([^*_\n]{1,48}?)[ \t]*(:?)[ \t]*[*_]{1,2}[ \t]*([:.\-–—]?)[ \t]*")
-        .expect("valid")
+    Regex::new(
+        r"^([*_]{1,2})[ \t]*([^*_\n]{1,48}?)[ \t]*(:?)[ \t]*[*_]{1,2}[ \t]*([:.\-–—]?)[ \t]*",
+    )
+    .expect("valid")
 });
 static COLON: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([\p{L}][\p{L} '’/&()\[\]-]{0,47}?)[ \t]*:(?:[ \t]+|$)").expect("valid")
@@ -209,9 +208,18 @@ mod tests {
         assert_eq!(parse_label("S (Situation)", false), Some(vec![Situation]));
         assert_eq!(parse_label("Result (R)", false), Some(vec![Result]));
         assert_eq!(parse_label("What I did", false), Some(vec![Action]));
-        assert_eq!(parse_label("WHAT I’D DO DIFFERENTLY", false), Some(vec![Learning]));
-        assert_eq!(parse_label("Learning / Prevention", false), Some(vec![Learning]));
-        assert_eq!(parse_label("Situation & Task", false), Some(vec![Situation, Task]));
+        assert_eq!(
+            parse_label("WHAT I’D DO DIFFERENTLY", false),
+            Some(vec![Learning])
+        );
+        assert_eq!(
+            parse_label("Learning / Prevention", false),
+            Some(vec![Learning])
+        );
+        assert_eq!(
+            parse_label("Situation & Task", false),
+            Some(vec![Situation, Task])
+        );
         assert_eq!(parse_label("2. Action", false), Some(vec![Action]));
         assert_eq!(parse_label("A", false), None);
         assert_eq!(parse_label("A", true), Some(vec![Action]));
@@ -221,7 +229,10 @@ mod tests {
 
     #[test]
     fn headings_may_carry_text_after_the_label() {
-        assert_eq!(heading_label("Result: $200K in credits"), Some(vec![Result]));
+        assert_eq!(
+            heading_label("Result: $200K in credits"),
+            Some(vec![Result])
+        );
         assert_eq!(heading_label("Outcome - what it cost"), Some(vec![Result]));
         assert_eq!(heading_label("The billing migration"), None);
     }
@@ -231,12 +242,23 @@ mod tests {
         let para = LineContext::Paragraph;
         let bold = line_label("**Situation:** We had one week.", &para).unwrap();
         assert_eq!(bold.kinds, vec![Situation]);
-        assert_eq!(&"**Situation:** We had one week."[..bold.len], "**Situation:**");
+        assert_eq!(
+            &"**Situation:** We had one week."[..bold.len],
+            "**Situation:**"
+        );
         assert_eq!(bold.form, LabelForm::Bold { colon_inside: true });
 
         let outside = line_label("**Task**: own the launch", &para).unwrap();
-        assert_eq!(outside.form, LabelForm::Bold { colon_inside: false });
-        assert_eq!(&"**Task**: own the launch"[outside.content..], "own the launch");
+        assert_eq!(
+            outside.form,
+            LabelForm::Bold {
+                colon_inside: false
+            }
+        );
+        assert_eq!(
+            &"**Task**: own the launch"[outside.content..],
+            "own the launch"
+        );
 
         let colon = line_label("Result: we lost $40K.", &para).unwrap();
         assert_eq!(colon.kinds, vec![Result]);

@@ -66,7 +66,10 @@ pub fn front_matter(text: &str, range: Range<usize>) -> FileMeta {
     };
     let Yaml::Hash(map) = &doc else {
         if !matches!(doc, Yaml::Null) {
-            file.error = Some((range, "front matter should be a list of `key: value` lines".into()));
+            file.error = Some((
+                range,
+                "front matter should be a list of `key: value` lines".into(),
+            ));
         }
         return file;
     };
@@ -179,7 +182,10 @@ mod tests {
             meta_line("- **Prompt:** Tell me about a time you failed."),
             Some(("prompt".into(), "Tell me about a time you failed.".into()))
         );
-        assert_eq!(meta_line("Theme: star"), Some(("theme".into(), "star".into())));
+        assert_eq!(
+            meta_line("Theme: star"),
+            Some(("theme".into(), "star".into()))
+        );
         assert_eq!(meta_line("Situation: we had"), None);
     }
 }

@@ -63,10 +63,18 @@ impl Prose {
             }
             let body = &content[skip..];
             let indent = body.len() - body.trim_start().len();
+            if body[indent..].starts_with(crate::rules::fixes::PLACEHOLDER) {
+                // A placeholder a fix inserted is not the user's prose.
+                hard_break = true;
+                line_start = line_end;
+                continue;
+            }
             if !prose.text.is_empty() {
-                prose
-                    .text
-                    .push(if hard_break || starts_block { '\n' } else { ' ' });
+                prose.text.push(if hard_break || starts_block {
+                    '\n'
+                } else {
+                    ' '
+                });
             }
             prose.push_inline(doc, line_start + skip + indent, &body[indent..]);
             hard_break = HEADING_MARKER.is_match(content);
@@ -102,7 +110,9 @@ impl Prose {
 
     /// The sentences as string slices.
     pub fn sentence_texts(&self) -> impl Iterator<Item = (Range<usize>, &str)> {
-        self.sentences.iter().map(|r| (r.clone(), &self.text[r.clone()]))
+        self.sentences
+            .iter()
+            .map(|r| (r.clone(), &self.text[r.clone()]))
     }
 
     /// Words of the prose (letters and digits, with inner apostrophes and hyphens).
@@ -160,15 +170,16 @@ impl Prose {
         let mut run_start = 0;
         let flush = |prose: &mut Prose, from: usize, to: usize| {
             if to > from {
-                prose
-                    .runs
-                    .push((prose.text.len(), base + from, to - from));
+                prose.runs.push((prose.text.len(), base + from, to - from));
                 prose.text.push_str(&line[from..to]);
             }
         };
         while i < bytes.len() {
             let rest = &line[i..];
-            let skip_to = if rest.starts_with("<!--") {
+            let skip_to = if rest.starts_with(crate::rules::fixes::PLACEHOLDER) {
+                // A placeholder runs to the end of its line.
+                Some(line.len())
+            } else if rest.starts_with("<!--") {
                 Some(rest.find("-->").map_or(line.len(), |e| i + e + 3))
             } else if bytes[i] == b'`' {
                 let ticks = rest.len() - rest.trim_start_matches('`').len();
@@ -180,8 +191,7 @@ impl Prose {
             } else if rest.starts_with("](") {
                 // Keep the link text, drop its target.
                 rest.find(')').map(|e| i + e + 1)
-            } else if bytes[i] == b'[' || bytes[i] == b']' || bytes[i] == b'*' || bytes[i] == b'~'
-            {
+            } else if bytes[i] == b'[' || bytes[i] == b']' || bytes[i] == b'*' || bytes[i] == b'~' {
                 Some(i + 1)
             } else if rest.starts_with("![") {
                 Some(i + 2)
@@ -297,7 +307,8 @@ mod tests {
 
     #[test]
     fn strips_markdown_and_maps_back() {
-        let doc = "- **Action:** I rolled back `v2` and [paged](http://x) the <!-- note --> team.\n";
+        let doc =
+            "- **Action:** I rolled back `v2` and [paged](http://x) the <!-- note --> team.\n";
         let prose = Prose::new(doc, 0..doc.len(), &[]);
         assert_eq!(prose.text(), "Action: I rolled back  and paged the  team.");
         let at = prose.text().find("paged").unwrap();

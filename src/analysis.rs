@@ -1,0 +1,256 @@
+//! Checks a document: finds its stories, runs every rule that applies to each, and applies
+//! configuration and inline directives.
+
+use std::ops::Range;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use serde::Serialize;
+use tree_sitter::Tree;
+
+use crate::config::{Config, RuleSetting};
+use crate::rules::structure::{
+    malformed_front_matter::MalformedFrontMatter, unknown_rule_id::UnknownRuleId,
+};
+use crate::rules::suppress::{directives, Suppressions};
+use crate::rules::{self, Context, Finding};
+use crate::story::{Outline, Story};
+use crate::theme::{self, Theme};
+
+/// The result of checking one document.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Analysis {
+    pub outline: Outline,
+    /// Findings sorted by position.
+    pub findings: Vec<Finding>,
+}
+
+/// Parses and checks `text`.
+pub fn check_text(text: &str, config: &Config) -> Analysis {
+    let tree = crate::document::parse(text);
+    analyze(text, &tree, config)
+}
+
+/// Checks `text`, already parsed as `tree`.
+pub fn analyze(text: &str, tree: &Tree, config: &Config) -> Analysis {
+    let outline = crate::story::outline(text, tree);
+    let mut findings = Vec::new();
+    for index in 0..outline.stories.len() {
+        findings.extend(check_story(text, &outline, index, config));
+    }
+    findings.extend(file_findings(text, &outline));
+    let findings = finish(text, &outline, findings, config);
+    Analysis { outline, findings }
+}
+
+/// The theme of `story`: its own metadata, else the file's front matter, else the default.
+pub fn story_theme(story: &Story, outline: &Outline, config: &Config) -> &'static Theme {
+    story
+        .meta
+        .theme
+        .as_deref()
+        .or(outline.file.meta.theme.as_deref())
+        .and_then(theme::find)
+        .or_else(|| theme::find(config.theme()))
+        .unwrap_or(&theme::builtin()[0])
+}
+
+/// The raw findings of one story: every rule that applies to its theme and is enabled. A rule
+/// that panics is skipped; the others still run.
+pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config) -> Vec<Finding> {
+    let story = &outline.stories[index];
+    let theme = story_theme(story, outline, config);
+    let cx = Context::new(
+        text,
+        story,
+        index,
+        theme,
+        config.lexicon(&theme.name),
+        config.tuning(),
+        &outline.file,
+        &outline.opaque,
+    );
+    let mut findings = Vec::new();
+    for rule in rules::all() {
+        let id = rule.meta().id;
+        if !theme.applies(id) || !config.is_enabled(id) {
+            continue;
+        }
+        let mut found = Vec::new();
+        let outcome = catch_unwind(AssertUnwindSafe(|| rule.check(&cx, &mut found)));
+        if outcome.is_ok() {
+            findings.extend(found);
+        } else {
+            eprintln!("starling: rule {id} failed on story {index}; skipped");
+        }
+    }
+    findings
+}
+
+/// Findings about the file rather than a story: front matter and directives.
+fn file_findings(text: &str, outline: &Outline) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some((range, message)) = &outline.file.error {
+        out.push(Finding::new(
+            &MalformedFrontMatter::META,
+            range.clone(),
+            message.clone(),
+        ));
+    }
+    let known: Vec<&str> = rules::registry::metas().iter().map(|m| m.id).collect();
+    for directive in directives(text, &outline.opaque) {
+        for (id, range) in &directive.rules {
+            if !known.contains(&id.as_str()) {
+                out.push(Finding::new(
+                    &UnknownRuleId::META,
+                    range.clone(),
+                    format!("`{id}` is not a starling rule: this directive silences nothing"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Applies settings and directives, keeps ranges inside the text, and sorts.
+pub fn finish(
+    text: &str,
+    outline: &Outline,
+    findings: Vec<Finding>,
+    config: &Config,
+) -> Vec<Finding> {
+    let suppressions =
+        Suppressions::new(text, &directives(text, &outline.opaque), &outline.stories);
+    let mut out: Vec<Finding> = findings
+        .into_iter()
+        .filter_map(|mut finding| {
+            match config.rule(finding.rule) {
+                Some(RuleSetting::Off) => return None,
+                Some(RuleSetting::On(severity)) if !finding.severity_is_specific => {
+                    finding.severity = severity;
+                }
+                _ => {}
+            }
+            finding.range = clamp_range(text, finding.range.clone());
+            (!suppressions.silences(finding.rule, &finding.range)).then_some(finding)
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+    });
+    out
+}
+
+/// `range` inside `text` and on character boundaries.
+pub fn clamp_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let mut start = range.start.min(text.len());
+    let mut end = range.end.min(text.len()).max(start);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WEAK: &str = "# Launch\n## Situation\nWe had a launch.\n## Action\nI cut the tests.\n## Result\nWe slipped.\n";
+
+    #[test]
+    fn config_turns_rules_off_and_regrades_them() {
+        let config = Config::from_toml(
+            "[rules]\nmissing-learning = \"error\"\nspeaking-time = \"off\"\n",
+            None,
+        )
+        .unwrap();
+        let analysis = check_text(WEAK, &config);
+        let learning = analysis
+            .findings
+            .iter()
+            .find(|f| f.rule == "missing-learning")
+            .unwrap();
+        assert_eq!(learning.severity, rules::Severity::Error);
+        assert!(analysis.findings.iter().all(|f| f.rule != "speaking-time"));
+    }
+
+    #[test]
+    fn inline_directives_silence_findings() {
+        let text = format!("<!-- starling-disable missing-learning -->\n{WEAK}");
+        let analysis = check_text(&text, &Config::default());
+        assert!(analysis
+            .findings
+            .iter()
+            .all(|f| f.rule != "missing-learning"));
+        assert!(analysis
+            .findings
+            .iter()
+            .any(|f| f.rule == "missing-star-section"));
+    }
+
+    #[test]
+    fn a_disable_under_a_title_covers_that_story_only() {
+        let story_two = WEAK.replace(
+            "# Launch\n",
+            "# Two\n<!-- starling-disable missing-learning -->\n",
+        );
+        let text = format!("{WEAK}\n{story_two}");
+        let analysis = check_text(&text, &Config::default());
+        let learning: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.rule == "missing-learning")
+            .collect();
+        assert_eq!(learning.len(), 1, "{learning:#?}");
+        assert_eq!(learning[0].story, Some(0));
+    }
+
+    #[test]
+    fn a_disable_after_a_story_s_parts_runs_to_the_story_end() {
+        let text = format!(
+            "{WEAK}<!-- starling-disable missing-learning -->\n\n{}",
+            WEAK.replace("# Launch", "# Two")
+        );
+        let analysis = check_text(&text, &Config::default());
+        let learning = analysis
+            .findings
+            .iter()
+            .filter(|f| f.rule == "missing-learning")
+            .count();
+        assert_eq!(learning, 2);
+    }
+
+    #[test]
+    fn an_unknown_id_in_a_directive_is_reported() {
+        let text = format!("<!-- starling-disable no-such-rule -->\n{WEAK}");
+        let analysis = check_text(&text, &Config::default());
+        let unknown = analysis
+            .findings
+            .iter()
+            .find(|f| f.rule == "unknown-rule-id")
+            .unwrap();
+        assert_eq!(&text[unknown.range.clone()], "no-such-rule");
+    }
+
+    #[test]
+    fn malformed_front_matter_is_a_finding() {
+        let text = format!("---\nprompt: [oops\n---\n{WEAK}");
+        let analysis = check_text(&text, &Config::default());
+        assert!(analysis
+            .findings
+            .iter()
+            .any(|f| f.rule == "malformed-front-matter"));
+    }
+
+    #[test]
+    fn the_story_theme_decides_which_rules_apply() {
+        let text = format!("---\ntheme: star\n---\n{WEAK}");
+        let analysis = check_text(&text, &Config::default());
+        assert!(analysis
+            .findings
+            .iter()
+            .all(|f| f.rule != "missing-learning"));
+    }
+}

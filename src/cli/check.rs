@@ -1,0 +1,406 @@
+//! `starling check`: find story files, check them in parallel, report, optionally fix.
+
+use std::collections::HashMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use rayon::prelude::*;
+
+use super::output::{self, Report};
+use super::{FailOn, EXIT_ERROR, EXIT_FINDINGS};
+use crate::analysis::{check_text, Analysis};
+use crate::config::{self, Config, ConfigError};
+use crate::document::apply_edits;
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check; `-` reads standard input. Defaults to the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Apply every fix in place (files are written atomically).
+    #[arg(long)]
+    pub fix: bool,
+    /// The lowest severity that makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Use this configuration file instead of the nearest `starling.toml`.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Colour: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// One input: a file on disk or standard input.
+#[derive(Debug, Clone)]
+pub enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Input {
+    pub fn display(&self) -> String {
+        match self {
+            Input::File(path) => path.display().to_string(),
+            Input::Stdin => "<stdin>".to_string(),
+        }
+    }
+}
+
+/// Above this many files, a terminal shows a progress bar.
+const PROGRESS_THRESHOLD: usize = 50;
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    match run_inner(&args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("starling: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let explicit = match &args.config {
+        Some(path) => Some(Config::load(path).map_err(config_error)?),
+        None => None,
+    };
+    let mut configs = ConfigCache::new(explicit);
+
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let inputs = collect_inputs(&paths, &mut configs)?;
+
+    let progress =
+        (!args.no_progress && std::io::stderr().is_terminal() && inputs.len() > PROGRESS_THRESHOLD)
+            .then(|| {
+                let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            });
+
+    // Configs are loaded up front (serially) so that errors are reported once, in order.
+    let mut jobs = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let config = match &input {
+            Input::File(path) => configs.for_file(path)?,
+            Input::Stdin => configs.for_file(Path::new("."))?,
+        };
+        jobs.push((input, config));
+    }
+
+    let stdin_text = if jobs.iter().any(|(i, _)| matches!(i, Input::Stdin)) {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .context("cannot read standard input")?;
+        Some(text)
+    } else {
+        None
+    };
+
+    let failures = Mutex::new(Vec::new());
+    let mut reports: Vec<Report> = jobs
+        .par_iter()
+        .filter_map(|(input, config)| {
+            let result = check_one(input, config, stdin_text.as_deref(), args.fix);
+            if let Some(bar) = &progress {
+                bar.inc(1);
+            }
+            match result {
+                Ok(report) => Some(report),
+                Err(err) => {
+                    failures
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(format!("{}: {err:#}", input.display()));
+                    None
+                }
+            }
+        })
+        .collect();
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let fixed_stdin = args.fix && reports.iter().any(|r| r.path == "<stdin>");
+    if fixed_stdin {
+        // With `--fix`, standard input's fixed text goes to standard output.
+        if let Some(report) = reports.iter().find(|r| r.path == "<stdin>") {
+            out.write_all(report.text.as_bytes())?;
+        }
+    } else {
+        match args.format {
+            Format::Human => output::human(&mut out, &reports, color)?,
+            Format::Json => output::json(&mut out, &reports)?,
+            Format::Sarif => output::sarif(&mut out, &reports)?,
+        }
+    }
+    out.flush()?;
+
+    let failures = failures.into_inner().unwrap_or_else(|e| e.into_inner());
+    for failure in &failures {
+        eprintln!("starling: {failure}");
+    }
+    if !failures.is_empty() {
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    let threshold = args.fail_on.severity();
+    let failing = reports
+        .iter()
+        .flat_map(|r| &r.analysis.findings)
+        .any(|f| f.severity >= threshold);
+    Ok(if failing {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn config_error(err: ConfigError) -> anyhow::Error {
+    anyhow::anyhow!("invalid configuration: {err}")
+}
+
+/// Checks one input, applying fixes when asked.
+fn check_one(
+    input: &Input,
+    config: &Config,
+    stdin: Option<&str>,
+    fix: bool,
+) -> anyhow::Result<Report> {
+    let text = match input {
+        Input::Stdin => stdin.unwrap_or_default().to_string(),
+        Input::File(path) => read_text(path)?,
+    };
+    let (text, analysis) = if fix {
+        let (fixed, analysis) = fix_text(&text, config);
+        if fixed != text {
+            if let Input::File(path) = input {
+                write_atomically(path, &fixed)?;
+            }
+        }
+        (fixed, analysis)
+    } else {
+        let analysis = check_text(&text, config);
+        (text, analysis)
+    };
+    Ok(Report {
+        path: input.display(),
+        text,
+        analysis,
+    })
+}
+
+/// Reads a file as UTF-8 text; anything else is a clear error.
+fn read_text(path: &Path) -> anyhow::Result<String> {
+    let bytes = std::fs::read(path).context("cannot read")?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        anyhow::anyhow!(
+            "not UTF-8 text (invalid byte at offset {}); skipped",
+            err.utf8_error().valid_up_to()
+        )
+    })?;
+    if text.contains('\0') {
+        anyhow::bail!("looks like a binary file (it holds NUL bytes); skipped");
+    }
+    Ok(text)
+}
+
+/// Applies every fix, re-checking after each round, until no fix is left (at most a few
+/// rounds: fixes of one round never overlap).
+pub fn fix_text(text: &str, config: &Config) -> (String, Analysis) {
+    let mut text = text.to_string();
+    for _ in 0..8 {
+        let analysis = check_text(&text, config);
+        let mut edits = Vec::new();
+        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
+        for fix in analysis.findings.iter().filter_map(|f| f.fix.as_ref()) {
+            let overlaps = fix.edits.iter().any(|e| {
+                taken.iter().any(|t| {
+                    e.range.start < t.end.max(t.start + 1)
+                        && t.start < e.range.end.max(e.range.start + 1)
+                })
+            });
+            if overlaps {
+                continue;
+            }
+            taken.extend(fix.edits.iter().map(|e| e.range.clone()));
+            edits.extend(fix.edits.iter().cloned());
+        }
+        if edits.is_empty() {
+            return (text, analysis);
+        }
+        text = apply_edits(&text, &edits);
+    }
+    let analysis = check_text(&text, config);
+    (text, analysis)
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder, renamed over it.
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir).context("cannot write fixes")?;
+    temp.write_all(text.as_bytes())
+        .context("cannot write fixes")?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(temp.path(), meta.permissions());
+    }
+    temp.persist(path)
+        .map_err(|err| anyhow::anyhow!("cannot write fixes: {}", err.error))?;
+    Ok(())
+}
+
+/// The files to check: named files always; folders searched for story files by the include
+/// globs (and Markdown whose front matter says it holds stories), honouring `.gitignore`.
+fn collect_inputs(paths: &[PathBuf], configs: &mut ConfigCache) -> anyhow::Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        if path.is_file() {
+            inputs.push(Input::File(path.clone()));
+            continue;
+        }
+        if !path.is_dir() {
+            anyhow::bail!("{}: no such file or folder", path.display());
+        }
+        let walker = ignore::WalkBuilder::new(path)
+            .hidden(true)
+            .git_ignore(true)
+            .require_git(false)
+            .build();
+        let mut found = Vec::new();
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    eprintln!("starling: {err}");
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let file = entry.path();
+            let config = configs.for_file(file)?;
+            let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+            let root = match config.path().and_then(Path::parent) {
+                Some(dir) => dir.to_path_buf(),
+                None => std::path::absolute(path).unwrap_or_else(|_| path.clone()),
+            };
+            let relative = absolute.strip_prefix(&root).unwrap_or(file);
+            if config.is_excluded(relative) {
+                continue;
+            }
+            let is_markdown = file.extension().is_some_and(|e| {
+                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+            });
+            if config.is_story_path(relative) || (is_markdown && front_matter_says_stories(file)) {
+                found.push(file.to_path_buf());
+            }
+        }
+        found.sort();
+        inputs.extend(found.into_iter().map(Input::File));
+    }
+    Ok(inputs)
+}
+
+/// Whether a Markdown file's front matter says it holds stories.
+fn front_matter_says_stories(path: &Path) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut head = String::new();
+    if file.take(4096).read_to_string(&mut head).is_err() || !head.starts_with("---") {
+        return false;
+    }
+    let end = head[3..].find("\n---").map_or(head.len(), |i| i + 3);
+    let block = &head[..end];
+    block.lines().skip(1).any(|line| {
+        let key = line
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        matches!(
+            key.as_str(),
+            "prompt" | "prompts" | "theme" | "starling" | "stories"
+        )
+    })
+}
+
+/// Configurations by folder: the explicit one, or the nearest `starling.toml`.
+struct ConfigCache {
+    explicit: Option<Config>,
+    by_file: HashMap<PathBuf, Config>,
+}
+
+impl ConfigCache {
+    fn new(explicit: Option<Config>) -> Self {
+        Self {
+            explicit,
+            by_file: HashMap::new(),
+        }
+    }
+
+    fn for_file(&mut self, file: &Path) -> anyhow::Result<Config> {
+        if let Some(config) = &self.explicit {
+            return Ok(config.clone());
+        }
+        let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+        let Some(found) = config::discover(&absolute) else {
+            return Ok(Config::default());
+        };
+        if let Some(config) = self.by_file.get(&found) {
+            return Ok(config.clone());
+        }
+        let config = Config::load(&found).map_err(config_error)?;
+        self.by_file.insert(found, config.clone());
+        Ok(config)
+    }
+}

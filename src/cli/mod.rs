@@ -1,0 +1,100 @@
+//! The command line: `starling check`, `score`, `rules`, `explain` and `lsp`.
+
+mod check;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::rules::Severity;
+
+/// Coaches behavioral-interview stories: finds where a story will lose the interviewer.
+#[derive(Debug, Parser)]
+#[command(name = "starling", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check story files and folders (`-` reads standard input).
+    Check(check::CheckArgs),
+    /// List the rules.
+    Rules {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a rule's explanation.
+    Explain {
+        /// The rule id, e.g. `missing-learning`.
+        rule: String,
+    },
+    /// Run the language server over stdio (what editors start).
+    Lsp {
+        /// How much to log to the editor: error, warn, info, debug or trace.
+        #[arg(long, default_value = "info")]
+        log_level: String,
+        /// Accepted for editors that pass it; stdio is the only transport.
+        #[arg(long, hide = true)]
+        stdio: bool,
+    },
+}
+
+/// The lowest severity that makes `check` exit with 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl FailOn {
+    pub fn severity(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+            FailOn::Hint => Severity::Hint,
+        }
+    }
+}
+
+/// Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage or config errors.
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs the command line with the process's arguments.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Rules { json } => output::print_rules(json),
+        Command::Explain { rule } => match crate::rules::find(&rule) {
+            Some(meta) => {
+                println!("# {}\n\n{}", meta.id, meta.explanation());
+                ExitCode::SUCCESS
+            }
+            None => {
+                eprintln!("starling: unknown rule `{rule}` (run `starling rules` for the list)");
+                ExitCode::from(EXIT_ERROR)
+            }
+        },
+        Command::Lsp { log_level, .. } => match crate::lsp::run(&log_level) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("starling: {err:#}");
+                ExitCode::from(EXIT_ERROR)
+            }
+        },
+    }
+}

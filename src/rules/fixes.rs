@@ -1,0 +1,229 @@
+//! Building fixes: writing a new part in the story's own form, at the place STAR order puts it.
+
+use crate::document::TextEdit;
+use crate::story::{LabelForm, ListStyle, PartKind, Story};
+
+/// The marker that starts a line the user is meant to replace. Prose extraction skips such
+/// lines, so a part holding only placeholders still reads as empty.
+pub const PLACEHOLDER: &str = "TODO:";
+
+/// The label form new parts of `story` take: the form of its first labeled part, else headings
+/// one level under the title.
+pub fn story_form(story: &Story) -> LabelForm {
+    story
+        .parts
+        .iter()
+        .find_map(|p| p.label.as_ref().map(|l| l.form.clone()))
+        .unwrap_or(LabelForm::Heading {
+            level: story.title.as_ref().map_or(2, |t| (t.level + 1).min(6)),
+            setext: false,
+        })
+}
+
+/// The text of a new part of `kind` in `form`, each line of `prompt` a placeholder line.
+pub fn render_part(kind: PartKind, form: &LabelForm, prompt: &str) -> String {
+    let name = kind.name();
+    let lines: Vec<String> = prompt
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| format!("{PLACEHOLDER} {l}"))
+        .collect();
+    match form {
+        LabelForm::Heading { level, setext } => {
+            let heading = if *setext && *level <= 2 {
+                let underline = if *level == 1 { '=' } else { '-' };
+                format!("{name}\n{}", underline.to_string().repeat(name.len()))
+            } else {
+                format!("{} {name}", "#".repeat(usize::from((*level).clamp(1, 6))))
+            };
+            format!("{heading}\n\n{}\n", lines.join("\n"))
+        }
+        LabelForm::Bold { colon_inside } => {
+            let label = if *colon_inside {
+                format!("**{name}:**")
+            } else {
+                format!("**{name}**:")
+            };
+            paragraph_part(&label, &lines)
+        }
+        LabelForm::Line => paragraph_part(&format!("{name}:"), &lines),
+        LabelForm::List {
+            indent,
+            marker,
+            style,
+        } => {
+            let item = |text: &str| format!("{indent}{marker} {text}\n");
+            let nested = |text: &str| format!("{indent}  {marker} {text}\n");
+            match style {
+                ListStyle::Bare => {
+                    let mut out = item(name);
+                    for line in &lines {
+                        out.push_str(&item(line));
+                    }
+                    out
+                }
+                ListStyle::Bold | ListStyle::BoldLetter | ListStyle::Colon => {
+                    let label = match style {
+                        ListStyle::BoldLetter => format!("**{} ({name}):**", kind.letter()),
+                        ListStyle::Bold => format!("**{name}:**"),
+                        _ => format!("{name}:"),
+                    };
+                    if lines.len() == 1 {
+                        item(&format!("{label} {}", lines[0]))
+                    } else {
+                        let mut out = item(&label);
+                        for line in &lines {
+                            out.push_str(&nested(line));
+                        }
+                        out
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn paragraph_part(label: &str, lines: &[String]) -> String {
+    match lines {
+        [] => format!("{label}\n"),
+        [one] => format!("{label} {one}\n"),
+        many => format!("{label}\n{}\n", many.join("\n")),
+    }
+}
+
+/// The byte offset where a new part of `kind` goes: after the last part that comes before it
+/// in STAR order, else before the first part, else at the end of the story.
+pub fn insertion_point(story: &Story, kind: PartKind) -> usize {
+    if let Some(before) = story.parts.iter().rev().find(|p| p.kind < kind) {
+        return before.range.end;
+    }
+    if let Some(first) = story.parts.first() {
+        return first.range.start;
+    }
+    story.range.end
+}
+
+/// An edit inserting `block` (a whole part, ending with a newline) at `at`, with the blank
+/// lines Markdown needs around it: none inside a list, one elsewhere.
+pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> TextEdit {
+    let at = at.min(text.len());
+    // Insert at a line start: move back over trailing blank space of the previous part.
+    let before = &text[..at];
+    let trimmed = before.trim_end_matches([' ', '\t', '\n', '\r']);
+    let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let tight = match form {
+        LabelForm::List { .. } => true,
+        LabelForm::Bold { .. } | LabelForm::Line => {
+            // Inside one paragraph of labels, keep lines together.
+            !before.ends_with("\n\n") && !before.ends_with("\r\n\r\n") && before.ends_with('\n')
+        }
+        LabelForm::Heading { .. } => false,
+    };
+    let start = if trimmed.is_empty() { 0 } else { trimmed.len() };
+    let mut prefix = String::new();
+    if start > 0 {
+        prefix.push_str(line_break);
+        if !tight {
+            prefix.push_str(line_break);
+        }
+    }
+    let mut body = block.replace('\n', line_break);
+    if at < text.len() && !tight {
+        body.push_str(line_break);
+    }
+    TextEdit::replace(start..at, format!("{prefix}{body}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::apply_edits;
+
+    fn story(text: &str) -> Story {
+        crate::story::outline(text, &crate::document::parse(text))
+            .stories
+            .remove(0)
+    }
+
+    #[test]
+    fn renders_each_form() {
+        let prompt = "One line.";
+        assert_eq!(
+            render_part(
+                PartKind::Task,
+                &LabelForm::Heading {
+                    level: 3,
+                    setext: false
+                },
+                prompt
+            ),
+            "### Task\n\nTODO: One line.\n"
+        );
+        assert_eq!(
+            render_part(
+                PartKind::Task,
+                &LabelForm::Bold { colon_inside: true },
+                prompt
+            ),
+            "**Task:** TODO: One line.\n"
+        );
+        let list = LabelForm::List {
+            indent: String::new(),
+            marker: "-".into(),
+            style: ListStyle::BoldLetter,
+        };
+        assert_eq!(
+            render_part(PartKind::Result, &list, prompt),
+            "- **R (Result):** TODO: One line.\n"
+        );
+        let bare = LabelForm::List {
+            indent: String::new(),
+            marker: "-".into(),
+            style: ListStyle::Bare,
+        };
+        assert_eq!(
+            render_part(PartKind::Learning, &bare, "a\nb"),
+            "- Learning\n- TODO: a\n- TODO: b\n"
+        );
+    }
+
+    #[test]
+    fn inserts_between_heading_parts_with_blank_lines() {
+        let text = "# Launch\n\n## Situation\nS.\n\n## Action\nA.\n";
+        let s = story(text);
+        let at = insertion_point(&s, PartKind::Task);
+        let block = render_part(PartKind::Task, &story_form(&s), "Fill.");
+        let edit = insert_block(text, at, &block, &story_form(&s));
+        assert_eq!(
+            apply_edits(text, &[edit]),
+            "# Launch\n\n## Situation\nS.\n\n## Task\n\nTODO: Fill.\n\n## Action\nA.\n"
+        );
+    }
+
+    #[test]
+    fn inserts_at_the_end_of_a_file_without_a_final_newline() {
+        let text = "# Launch\n\n**Situation:** S.\n**Action:** A.";
+        let s = story(text);
+        let form = story_form(&s);
+        let at = insertion_point(&s, PartKind::Result);
+        let edit = insert_block(text, at, &render_part(PartKind::Result, &form, "R?"), &form);
+        assert_eq!(
+            apply_edits(text, &[edit]),
+            "# Launch\n\n**Situation:** S.\n**Action:** A.\n\n**Result:** TODO: R?\n"
+        );
+    }
+
+    #[test]
+    fn inserts_into_a_list_without_breaking_it() {
+        let text = "# Launch\n- Situation\n- S.\n- Action\n- A.\n\nAfter.\n";
+        let s = story(text);
+        let form = story_form(&s);
+        let at = insertion_point(&s, PartKind::Task);
+        let edit = insert_block(text, at, &render_part(PartKind::Task, &form, "T?"), &form);
+        assert_eq!(
+            apply_edits(text, &[edit]),
+            "# Launch\n- Situation\n- S.\n- Task\n- TODO: T?\n- Action\n- A.\n\nAfter.\n"
+        );
+    }
+}

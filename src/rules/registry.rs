@@ -1,0 +1,77 @@
+//! Every rule, in one sorted list.
+
+use super::structure::{
+    empty_section::EmptySection, malformed_front_matter::MalformedFrontMatter,
+    missing_learning::MissingLearning, missing_star_section::MissingStarSection,
+    section_order::SectionOrder, speaking_time::SpeakingTime,
+    storytelling_heavy::StorytellingHeavy, unknown_rule_id::UnknownRuleId,
+    unlabeled_parts::UnlabeledParts,
+};
+use super::{Rule, RuleMeta};
+
+/// The rules that check one story at a time, sorted by id.
+static STORY_RULES: &[&dyn Rule] = &[
+    &EmptySection,
+    &MissingLearning,
+    &MissingStarSection,
+    &SectionOrder,
+    &SpeakingTime,
+    &StorytellingHeavy,
+    &UnlabeledParts,
+];
+
+/// Rules checked once per file or per bank rather than per story.
+static OTHER_RULES: &[&RuleMeta] = &[&MalformedFrontMatter::META, &UnknownRuleId::META];
+
+/// The per-story rules.
+pub fn all() -> &'static [&'static dyn Rule] {
+    STORY_RULES
+}
+
+/// Every rule's metadata, sorted by id.
+pub fn metas() -> Vec<&'static RuleMeta> {
+    let mut out: Vec<&'static RuleMeta> = STORY_RULES
+        .iter()
+        .map(|rule| rule.meta())
+        .chain(OTHER_RULES.iter().copied())
+        .collect();
+    out.sort_by_key(|meta| meta.id);
+    out
+}
+
+/// A rule's metadata by id.
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    metas().into_iter().find(|meta| meta.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn story_rules_are_sorted_and_unique() {
+        let ids: Vec<&str> = STORY_RULES.iter().map(|r| r.meta().id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ids, sorted);
+    }
+
+    #[test]
+    fn every_rule_explains_itself() {
+        for meta in metas() {
+            let explanation = meta.explanation();
+            assert!(
+                explanation.starts_with("## What it flags"),
+                "{}: {explanation}",
+                meta.id
+            );
+            assert!(
+                explanation.len() > 200,
+                "{} explanation is too thin",
+                meta.id
+            );
+            assert!(!meta.summary().is_empty(), "{}", meta.id);
+        }
+    }
+}
