@@ -209,7 +209,17 @@ fn check_one(
 ) -> anyhow::Result<Report> {
     let text = match input {
         Input::Stdin => stdin.unwrap_or_default().to_string(),
-        Input::File(path) => read_text(path)?,
+        Input::File(path) => {
+            let size = std::fs::metadata(path).map_or(0, |m| m.len());
+            if size > config.max_file_size() {
+                anyhow::bail!(
+                    "{} is over the {} limit (`max-file-size` in starling.toml); not checked",
+                    megabytes(size),
+                    megabytes(config.max_file_size())
+                );
+            }
+            read_text(path)?
+        }
     };
     let (text, analysis) = if fix {
         let (fixed, analysis) = fix_text(&text, config);
@@ -228,6 +238,10 @@ fn check_one(
         text,
         analysis,
     })
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
 /// Reads a file as UTF-8 text; anything else is a clear error.

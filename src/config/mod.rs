@@ -15,6 +15,11 @@
 //!
 //! [speaking]
 //! words-per-minute = 150
+//! min-minutes = 1.0
+//! max-minutes = 3.5
+//!
+//! [lsp]
+//! debounce-ms = 150
 //! ```
 
 use std::collections::{BTreeMap, HashMap};
@@ -26,6 +31,9 @@ use serde::Deserialize;
 
 use crate::rules::{Lexicon, Severity, Tuning};
 use crate::theme::{self, PhraseSet};
+
+/// Files over this many bytes are not checked (10 MiB).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// The file name starling looks for.
 pub const FILE_NAME: &str = "starling.toml";
@@ -86,6 +94,9 @@ pub struct RawConfig {
     pub phrases: Option<BTreeMap<String, Vec<String>>>,
     pub speaking: Option<RawSpeaking>,
     pub lsp: Option<RawLsp>,
+    /// Files larger than this many bytes are not checked by the command line, and only in
+    /// the background by the language server.
+    pub max_file_size: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -101,8 +112,6 @@ pub struct RawSpeaking {
 pub struct RawLsp {
     /// Milliseconds to wait after a keystroke before checking.
     pub debounce_ms: Option<u64>,
-    /// Documents larger than this many bytes are checked in the background only.
-    pub max_file_size: Option<u64>,
 }
 
 impl RawConfig {
@@ -146,6 +155,9 @@ impl RawConfig {
         }
         if over.lsp.is_some() {
             self.lsp = over.lsp;
+        }
+        if over.max_file_size.is_some() {
+            self.max_file_size = over.max_file_size;
         }
         self
     }
@@ -348,7 +360,7 @@ impl Config {
                 exclude_set,
                 tuning,
                 debounce_ms: lsp.debounce_ms.unwrap_or(150).min(5_000),
-                max_file_size: lsp.max_file_size.unwrap_or(10 * 1024 * 1024),
+                max_file_size: raw.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
                 lexicons,
                 path: path.map(Path::to_path_buf),
                 raw,

@@ -333,7 +333,11 @@ impl<'a> Context<'a> {
     pub fn story_prose(&self) -> &Prose {
         self.story_prose.get_or_init(|| {
             let start = self.story.body_start.max(self.story.range.start);
-            let mut opaque = self.opaque.to_vec();
+            let from = self.opaque.partition_point(|o| o.end <= start);
+            let to = self
+                .opaque
+                .partition_point(|o| o.start < self.story.range.end);
+            let mut opaque = self.opaque[from..to.max(from)].to_vec();
             // Part labels are not prose.
             opaque.extend(self.story.parts.iter().filter_map(|p| {
                 p.label.as_ref().and_then(|l| match l.form {
@@ -341,6 +345,7 @@ impl<'a> Context<'a> {
                     _ => None,
                 })
             }));
+            opaque.sort_by_key(|r| r.start);
             Prose::new(self.text, start..self.story.range.end, &opaque)
         })
     }

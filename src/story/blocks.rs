@@ -61,7 +61,7 @@ pub fn blocks(tree: &Tree, text: &str) -> Vec<Block> {
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
     let mut out = Vec::new();
-    let mut setext_paragraphs = Vec::new();
+    let mut setext_paragraphs = std::collections::HashSet::new();
     let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
     while let Some(found) = matches.next() {
         let mut outer = None;
@@ -82,7 +82,7 @@ pub fn blocks(tree: &Tree, text: &str) -> Vec<Block> {
                 let level = heading_level(node);
                 let content = content.map_or(range.end..range.end, |c| c.byte_range());
                 if setext {
-                    setext_paragraphs.push(content.clone());
+                    setext_paragraphs.insert(content.start);
                 }
                 Block::Heading {
                     range,
@@ -117,7 +117,7 @@ pub fn blocks(tree: &Tree, text: &str) -> Vec<Block> {
         out.push(block);
     }
     out.retain(|block| match block {
-        Block::Paragraph { range } => !setext_paragraphs.iter().any(|p| p.start == range.start),
+        Block::Paragraph { range } => !setext_paragraphs.contains(&range.start),
         _ => true,
     });
     out.sort_by_key(|block| (block.range().start, std::cmp::Reverse(block.range().end)));

@@ -7,6 +7,7 @@
 //! Labels before the first title make an untitled story. In a story with no labels, the parts
 //! are inferred sentence by sentence from cues, in STAR order.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use tree_sitter::Tree;
@@ -52,7 +53,7 @@ pub fn outline(text: &str, tree: &Tree) -> Outline {
     let mut headings = Vec::new();
     let mut hits = Vec::new();
     let mut meta_lines = Vec::new();
-    let mut list_items: Vec<(usize, String, String)> = Vec::new();
+    let mut list_items: HashMap<usize, (String, String)> = HashMap::new();
 
     for block in blocks::blocks(tree, text) {
         match block {
@@ -98,7 +99,7 @@ pub fn outline(text: &str, tree: &Tree) -> Outline {
                 while matches!(text.as_bytes().get(content), Some(b' ' | b'\t')) {
                     content += 1;
                 }
-                list_items.push((content, indent, text[marker].trim().to_string()));
+                list_items.insert(content, (indent, text[marker].trim().to_string()));
             }
             Block::Paragraph { range } => {
                 scan_paragraph(text, range, &list_items, &mut hits, &mut meta_lines);
@@ -106,6 +107,9 @@ pub fn outline(text: &str, tree: &Tree) -> Outline {
         }
     }
 
+    hits.sort_by_key(|h| h.label.start);
+    meta_lines.sort_by_key(|m| m.range.start);
+    opaque.sort_by_key(|r| r.start);
     let body_floor = file.front_matter.as_ref().map_or(0, |r| r.end);
     let stories = assemble(text, &headings, &hits, &meta_lines, &opaque, body_floor);
     Outline {
@@ -119,14 +123,11 @@ pub fn outline(text: &str, tree: &Tree) -> Outline {
 fn scan_paragraph(
     text: &str,
     range: Range<usize>,
-    list_items: &[(usize, String, String)],
+    list_items: &HashMap<usize, (String, String)>,
     hits: &mut Vec<Hit>,
     meta_lines: &mut Vec<MetaLine>,
 ) {
-    let item = list_items
-        .iter()
-        .rev()
-        .find(|(content, _, _)| *content == range.start);
+    let item = list_items.get(&range.start);
     let mut line_start = range.start;
     let mut first = true;
     while line_start < range.end {
@@ -138,7 +139,7 @@ fn scan_paragraph(
         let offset = line_start + (raw.len() - stripped.len());
         let line = stripped.trim_end_matches('\r');
         let context = match (first, item) {
-            (true, Some((_, indent, marker))) => LineContext::ListItem {
+            (true, Some((indent, marker))) => LineContext::ListItem {
                 indent: indent.clone(),
                 marker: marker.clone(),
             },
@@ -188,10 +189,27 @@ fn assemble(
     let titles: Vec<usize> = (0..headings.len())
         .filter(|&i| !headings[i].is_label)
         .collect();
-    let has_hits = |range: Range<usize>| {
-        hits.iter()
-            .any(|h| h.label.start >= range.start && h.label.start < range.end)
+    // Hits and metadata lines are in document order, so ranges of them are binary searches.
+    let hits_in = |range: Range<usize>| {
+        let from = hits.partition_point(|h| h.label.start < range.start);
+        let to = hits.partition_point(|h| h.label.start < range.end);
+        &hits[from..to.max(from)]
     };
+    let has_hits = |range: Range<usize>| !hits_in(range).is_empty();
+    // For each title, the next title at the same or a higher level (a monotonic stack).
+    let mut next_peer = vec![None; titles.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (n, &i) in titles.iter().enumerate() {
+        while let Some(&top) = stack.last() {
+            if headings[i].level <= headings[titles[top]].level {
+                next_peer[top] = Some(n);
+                stack.pop();
+            } else {
+                break;
+            }
+        }
+        stack.push(n);
+    }
 
     // Decide which titles open a story.
     let mut opens = vec![false; titles.len()];
@@ -200,19 +218,13 @@ fn assemble(
         let heading = &headings[i];
         let next_title = titles.get(n + 1).map(|&j| headings[j].range.start);
         let direct_end = next_title.unwrap_or(text.len());
-        let section_end = titles[n + 1..]
-            .iter()
-            .map(|&j| &headings[j])
-            .find(|h| h.level <= heading.level)
-            .map_or(text.len(), |h| h.range.start);
+        let section_end = next_peer[n].map_or(text.len(), |m| headings[titles[m]].range.start);
         if let Some((level, end)) = enclosing {
             if heading.range.start >= end || heading.level <= level {
                 enclosing = None;
             }
         }
-        let first_direct = hits
-            .iter()
-            .find(|h| h.label.start >= heading.range.end && h.label.start < direct_end);
+        let first_direct = hits_in(heading.range.end..direct_end).first();
         // Inside a labeled story, a deeper heading is part of it unless a new set of parts
         // starts under it.
         let nested = enclosing.is_some();
@@ -248,18 +260,26 @@ fn assemble(
             regions.push(Region { range, title: None });
         }
     }
+    // The next title that opens a story, for each title.
+    let mut next_open = vec![None; titles.len()];
+    let mut upcoming = None;
+    for n in (0..titles.len()).rev() {
+        next_open[n] = upcoming;
+        if opens[n] {
+            upcoming = Some(n);
+        }
+    }
     for (n, &i) in titles.iter().enumerate() {
         if !opens[n] {
             continue;
         }
-        let heading = &headings[i];
-        let end = titles[n + 1..]
-            .iter()
-            .enumerate()
-            .find(|(k, &j)| opens[n + 1 + k] || headings[j].level <= heading.level)
-            .map_or(text.len(), |(_, &j)| headings[j].range.start);
+        let end = [next_open[n], next_peer[n]]
+            .into_iter()
+            .flatten()
+            .min()
+            .map_or(text.len(), |m| headings[titles[m]].range.start);
         regions.push(Region {
-            range: heading.range.start..end,
+            range: headings[i].range.start..end,
             title: Some(i),
         });
     }
@@ -316,10 +336,9 @@ fn build_stories(
         }
     });
     let head_end = title.as_ref().map_or(region.range.start, |t| t.range.end);
-    let region_hits: Vec<&Hit> = hits
-        .iter()
-        .filter(|h| h.label.start >= head_end && h.label.start < region.range.end)
-        .collect();
+    let from = hits.partition_point(|h| h.label.start < head_end);
+    let to = hits.partition_point(|h| h.label.start < region.range.end);
+    let region_hits: Vec<&Hit> = hits[from..to.max(from)].iter().collect();
     let first_hit = region_hits
         .first()
         .map_or(region.range.end, |h| h.label.start);
@@ -327,10 +346,9 @@ fn build_stories(
     // Metadata lines between the title and the first part.
     let mut meta = StoryMeta::default();
     let mut body_start = head_end;
-    for line in meta_lines
-        .iter()
-        .filter(|m| m.range.start >= head_end && m.range.start < first_hit)
-    {
+    let from = meta_lines.partition_point(|m| m.range.start < head_end);
+    let to = meta_lines.partition_point(|m| m.range.start < first_hit);
+    for line in &meta_lines[from..to.max(from)] {
         if !text[body_start..line.range.start].trim().is_empty() && meta.range.is_some() {
             break;
         }

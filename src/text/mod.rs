@@ -30,21 +30,28 @@ static WORD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’_-]*[\p{L}\p{N}])?").expect("valid"));
 
 impl Prose {
-    /// The prose of `range` of `doc`, skipping the `opaque` ranges (code blocks, raw HTML).
+    /// The prose of `range` of `doc`, skipping the `opaque` ranges (code blocks, raw HTML),
+    /// which must be sorted by start.
     pub fn new(doc: &str, range: Range<usize>, opaque: &[Range<usize>]) -> Self {
         let mut prose = Prose::default();
         let range = clamp(doc, range);
         let mut line_start = range.start;
         let mut hard_break = true;
+        let mut next_opaque = opaque.partition_point(|o| o.end <= range.start);
         while line_start < range.end {
             let line_end = doc[line_start..range.end]
                 .find('\n')
                 .map_or(range.end, |i| line_start + i + 1);
             let line = &doc[line_start..line_end];
             let content = line.trim_end_matches(['\n', '\r']);
-            let in_opaque = opaque
+            // `opaque` is sorted by start: skip the ranges that end before this line.
+            while next_opaque < opaque.len() && opaque[next_opaque].end <= line_start {
+                next_opaque += 1;
+            }
+            let in_opaque = opaque[next_opaque..]
                 .iter()
-                .any(|o| o.start <= line_start && line_start < o.end);
+                .take_while(|o| o.start <= line_start)
+                .any(|o| line_start < o.end);
             if in_opaque || content.trim().is_empty() || RULE_LINE.is_match(content) {
                 hard_break = true;
                 line_start = line_end;
