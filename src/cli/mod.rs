@@ -26,6 +26,9 @@ pub enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Write one Markdown page per rule (and a README.md index) into this folder.
+        #[arg(long, value_name = "DIR")]
+        markdown: Option<std::path::PathBuf>,
     },
     /// Print a rule's explanation.
     Explain {
@@ -78,7 +81,20 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(args),
-        Command::Rules { json } => output::print_rules(json),
+        Command::Rules {
+            markdown: Some(dir),
+            ..
+        } => match output::write_rule_docs(&dir) {
+            Ok(count) => {
+                eprintln!("starling: wrote {count} rule pages to {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(err) => {
+                eprintln!("starling: {}: {err}", dir.display());
+                ExitCode::from(EXIT_ERROR)
+            }
+        },
+        Command::Rules { json, .. } => output::print_rules(json),
         Command::Explain { rule } => match crate::rules::find(&rule) {
             Some(meta) => {
                 println!("# {}\n\n{}", meta.id, meta.explanation());

@@ -231,3 +231,14 @@ pub fn print_rules(as_json: bool) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+/// Writes `docs/rules`-style pages: one per rule and a README.md index. Returns the count.
+pub fn write_rule_docs(dir: &std::path::Path) -> std::io::Result<usize> {
+    std::fs::create_dir_all(dir)?;
+    let metas = rules::registry::metas();
+    for meta in &metas {
+        std::fs::write(dir.join(format!("{}.md", meta.id)), rules::docs::page(meta))?;
+    }
+    std::fs::write(dir.join("README.md"), rules::docs::index(&metas))?;
+    Ok(metas.len())
+}

@@ -4,6 +4,7 @@
 //! `starling explain` and on hover), and an `impl Rule` with its check. Register it in
 //! [`registry`].
 
+pub mod docs;
 pub mod fixes;
 pub mod registry;
 pub mod structure;

@@ -18,6 +18,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Fills every part, even briefly. A Task can be one sentence: "I owned the schedule and
     /// the design."
+    ///
+    /// ## Example
+    /// Weak: "## Task" followed straight by "## Action".
+    ///
+    /// Strong: "## Task: I owned the cut-over plan and the go/no-go call."
     EmptySection { id: "empty-section", category: Structure, severity: Warning }
 }
 

@@ -24,6 +24,11 @@ crate::declare_rule! {
     /// Ends with a short Learning part: "I hid uncertainty because I wanted to look in
     /// control. Now any yellow risk reaches my manager within a day; four migrations since,
     /// none shipped late."
+    ///
+    /// ## Example
+    /// Weak: A story that ends: "We recovered and shipped a week later."
+    ///
+    /// Strong: "## Learning: I hid uncertainty to look in control. Now any yellow risk reaches my manager within a day; four migrations since, none late."
     MissingLearning { id: "missing-learning", category: Structure, severity: Warning, fixable: true }
 }
 

@@ -24,6 +24,11 @@ crate::declare_rule! {
     /// Tells all four, briefly where they matter least: "I owned the schedule (Task). I cut
     /// the parallel run from four weeks to one (Action). We shipped four months late and paid
     /// $200K in credits (Result)."
+    ///
+    /// ## Example
+    /// Weak: A Situation and an Action, then nothing about how it ended.
+    ///
+    /// Strong: "... We shipped four months late and paid $200K in credits (Result)."
     MissingStarSection { id: "missing-star-section", category: Structure, severity: Error, fixable: true }
 }
 

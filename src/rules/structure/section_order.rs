@@ -16,6 +16,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Tells the parts in order. Starting with a one-line headline of the Result is fine when
     /// the full Result still comes after the Action.
+    ///
+    /// ## Example
+    /// Weak: "## Result" written above "## Action".
+    ///
+    /// Strong: Situation, Task, Action, Result, Learning, top to bottom.
     SectionOrder { id: "section-order", category: Structure, severity: Info, fixable: true }
 }
 

@@ -16,6 +16,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Runs two to three minutes and leaves detail for the follow-up questions. The limits
     /// can be changed in `starling.toml` under `[speaking]`.
+    ///
+    /// ## Example
+    /// Weak: A 70-word story: about 30 seconds aloud.
+    ///
+    /// Strong: A 300-word story: about two minutes aloud.
     SpeakingTime { id: "speaking-time", category: Structure, severity: Info }
 }
 

@@ -17,6 +17,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Sets the scene in two or three sentences and spends the rest on what you did, what it
     /// cost, and what you changed: roughly 20% set-up, 80% remediation.
+    ///
+    /// ## Example
+    /// Weak: Three paragraphs on the client and the team, one sentence on what you did.
+    ///
+    /// Strong: Two sentences of context, then the decision, the recovery, the cost and the change.
     StorytellingHeavy { id: "storytelling-heavy", category: Structure, severity: Warning }
 }
 

@@ -16,6 +16,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Marks each part once, in whatever form you like: `## Action`, `**Action:**`, or
     /// `Action:` at the start of a line.
+    ///
+    /// ## Example
+    /// Weak: Four paragraphs with no labels.
+    ///
+    /// Strong: The same paragraphs under "## Situation", "## Task", "## Action", "## Result", "## Learning".
     UnlabeledParts { id: "unlabeled-parts", category: Structure, severity: Hint, fixable: true }
 }
 
