@@ -104,6 +104,31 @@ pub fn insertion_point(story: &Story, kind: PartKind) -> usize {
     story.range.end
 }
 
+/// `at`, moved before any fenced code block that is still open there (counting fences from
+/// `from`, the story's start), so that an inserted part is never swallowed by the code.
+pub fn outside_code(text: &str, from: usize, at: usize) -> usize {
+    let mut open: Option<(usize, &str)> = None;
+    let mut line_start = from.min(at);
+    while line_start < at {
+        let line_end = text[line_start..at]
+            .find('\n')
+            .map_or(at, |i| line_start + i + 1);
+        let line = text[line_start..line_end].trim_start_matches([' ', '>']);
+        let fence = ["```", "~~~"].into_iter().find(|f| line.starts_with(f));
+        match (open, fence) {
+            (None, Some(f)) => open = Some((line_start, f)),
+            (Some((_, f)), Some(g))
+                if f == g && line.trim_end().trim_start_matches(g).is_empty() =>
+            {
+                open = None;
+            }
+            _ => {}
+        }
+        line_start = line_end;
+    }
+    open.map_or(at, |(start, _)| start)
+}
+
 /// An edit inserting `block` (a whole part, ending with a newline) at `at`, with the blank
 /// lines Markdown needs around it: none inside a list, one elsewhere.
 pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> TextEdit {
@@ -112,14 +137,9 @@ pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> Tex
     let before = &text[..at];
     let trimmed = before.trim_end_matches([' ', '\t', '\n', '\r']);
     let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let tight = match form {
-        LabelForm::List { .. } => true,
-        LabelForm::Bold { .. } | LabelForm::Line => {
-            // Inside one paragraph of labels, keep lines together.
-            !before.ends_with("\n\n") && !before.ends_with("\r\n\r\n") && before.ends_with('\n')
-        }
-        LabelForm::Heading { .. } => false,
-    };
+    // Inside a list, items follow each other; anything else gets a blank line before it, so
+    // that no table, HTML block or paragraph above can swallow it.
+    let tight = matches!(form, LabelForm::List { .. });
     let start = if trimmed.is_empty() { 0 } else { trimmed.len() };
     let mut prefix = String::new();
     if start > 0 {

@@ -1,6 +1,6 @@
 //! Flags a failure story with no Learning part.
 
-use crate::rules::fixes::{insert_block, insertion_point, render_part, story_form};
+use crate::rules::fixes::{insert_block, insertion_point, outside_code, render_part, story_form};
 use crate::rules::{Context, Finding, Fix, Rule, Severity};
 use crate::story::PartKind;
 use crate::theme::PARTS;
@@ -71,7 +71,11 @@ impl Rule for MissingLearning {
 
 fn fix(cx: &Context<'_>) -> Option<Fix> {
     let form = story_form(cx.story);
-    let at = insertion_point(cx.story, PartKind::Learning);
+    let at = outside_code(
+        cx.text,
+        cx.story.range.start,
+        insertion_point(cx.story, PartKind::Learning),
+    );
     let block = render_part(
         PartKind::Learning,
         &form,

@@ -1,6 +1,6 @@
 //! Flags a story with no Situation, Task, Action or Result, labeled or told.
 
-use crate::rules::fixes::{insert_block, insertion_point, render_part, story_form};
+use crate::rules::fixes::{insert_block, insertion_point, outside_code, render_part, story_form};
 use crate::rules::structure::told_in_prose;
 use crate::rules::{Context, Finding, Fix, Rule};
 use crate::story::PartKind;
@@ -79,6 +79,7 @@ fn fix(cx: &Context<'_>, kind: PartKind) -> Option<Fix> {
             .find("\n\n")
             .map_or(cx.story.range.end, |i| at + i);
     }
+    let at = outside_code(cx.text, cx.story.range.start, at);
     let block = render_part(kind, &form, &PARTS.spec(kind).prompt);
     Some(Fix {
         title: format!("Insert a {} part", kind.name()),

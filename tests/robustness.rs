@@ -1,0 +1,204 @@
+//! Seeded, bounded versions of the fuzz targets in `fuzz/`, so that every `cargo test` runs
+//! them: story finding and every rule on arbitrary text, the config loader on arbitrary TOML,
+//! and the safety of every fix.
+
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use starling::document::apply_edits;
+use starling::rules::Finding;
+use starling::{check_text, Config};
+
+/// Fragments that make story-like text: labels in every form, metadata, directives, code,
+/// front matter, and sentences that trip rules.
+const FRAGMENTS: &[&str] = &[
+    "# Title\n",
+    "## Situation\n",
+    "### Task\n",
+    "Action\n------\n",
+    "**Result:** ",
+    "**Learning**: ",
+    "- Situation\n",
+    "  - nested\n",
+    "- **S (Situation):** ",
+    "1. Task: ",
+    "Result: ",
+    "Prompt: Tell me about a time you failed.\n",
+    "Theme: star\n",
+    "---\nprompt: [a, b]\ntheme: failure\n---\n",
+    "---\nprompt: [oops\n---\n",
+    "<!-- starling-disable -->\n",
+    "<!-- starling-disable-next-line no-metric -->\n",
+    "<!-- starling-enable missing-learning -->",
+    "```\ncode ## Situation\n```\n",
+    "I blamed the team. ",
+    "We shipped late because the requirements changed. ",
+    "It cost $200K and two weeks. ",
+    "I learned to communicate better. ",
+    "Since then I run a checklist on every release. ",
+    "she said \"I felt stupid\". ",
+    "😀 ",
+    "e\u{301}",
+    "\r\n",
+    "\n",
+    "\n\n",
+    "TODO: fill in\n",
+    "> quoted\n",
+    "| a | b |\n|---|---|\n",
+];
+
+fn story_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(FRAGMENTS), 0..40).prop_map(|p| p.concat())
+}
+
+fn assert_ranges_sound(text: &str, findings: &[Finding]) {
+    for finding in findings {
+        let range = &finding.range;
+        assert!(
+            range.start <= range.end && range.end <= text.len(),
+            "{finding:?}"
+        );
+        assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
+        assert!(!finding.message.is_empty());
+        if let Some(fix) = &finding.fix {
+            for edit in &fix.edits {
+                assert!(edit.range.start <= edit.range.end && edit.range.end <= text.len());
+                assert!(text.is_char_boundary(edit.range.start));
+                assert!(text.is_char_boundary(edit.range.end));
+            }
+        }
+    }
+}
+
+fn words(text: &str) -> std::collections::HashMap<&str, i32> {
+    let mut counts = std::collections::HashMap::new();
+    for word in text.split_whitespace() {
+        *counts.entry(word).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// Every fix either only adds text (what it replaces is white space) or, for a reorder, keeps
+/// every word; after it, the text still parses into an outline and the finding it fixed is
+/// gone or holds a placeholder.
+fn assert_fix_is_safe(text: &str, finding: &Finding) {
+    let Some(fix) = &finding.fix else { return };
+    for edit in &fix.edits {
+        let replaced = &text[edit.range.clone()];
+        if !replaced.trim().is_empty() {
+            let before = words(replaced);
+            let after = words(&edit.text);
+            assert!(
+                before
+                    .iter()
+                    .all(|(w, n)| after.get(w).copied().unwrap_or(0) >= *n),
+                "fix `{}` drops the user's words:\n{replaced:?}\n->\n{:?}",
+                fix.title,
+                edit.text
+            );
+        }
+    }
+    let fixed = apply_edits(text, &fix.edits);
+    let again = check_text(&fixed, &Config::default());
+    assert_ranges_sound(&fixed, &again.findings);
+    let same_place_same_rule = again.findings.iter().any(|f| {
+        f.rule == finding.rule && f.message == finding.message && f.range == finding.range
+    });
+    assert!(
+        !same_place_same_rule,
+        "fix `{}` left its finding:\n{text}\n---\n{fixed}",
+        fix.title
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_story_like_text_gives_sound_findings(text in story_text()) {
+        let analysis = check_text(&text, &Config::default());
+        assert_ranges_sound(&text, &analysis.findings);
+        for story in &analysis.outline.stories {
+            prop_assert!(story.range.end <= text.len());
+            for part in &story.parts {
+                prop_assert!(part.body.start <= part.body.end && part.body.end <= text.len());
+                prop_assert!(text.is_char_boundary(part.body.start));
+            }
+        }
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        let text = String::from_utf8_lossy(&bytes);
+        let analysis = check_text(&text, &Config::default());
+        assert_ranges_sound(&text, &analysis.findings);
+    }
+
+    #[test]
+    fn every_single_fix_is_safe(text in story_text()) {
+        let analysis = check_text(&text, &Config::default());
+        for finding in analysis.findings.iter().filter(|f| f.fix.is_some()).take(4) {
+            assert_fix_is_safe(&text, finding);
+        }
+    }
+
+    #[test]
+    fn arbitrary_toml_is_accepted_or_rejected_with_a_location(source in "[a-z\\[\\]=\"\\-\\n .0-9\\\\(){}*+?]{0,120}") {
+        if let Err(err) = Config::from_toml(&source, None) {
+            let text = err.to_string();
+            prop_assert!(text.starts_with("starling.toml:"), "{text}");
+            prop_assert!(err.location().is_some());
+        }
+    }
+
+    #[test]
+    fn user_patterns_compile_or_are_refused(pattern in "\\PC{0,40}") {
+        let source = format!("[phrases]\nvague-lesson = [{}]\n", toml_string(&pattern));
+        match Config::from_toml(&source, None) {
+            Ok(config) => {
+                // A compiled pattern runs in linear time on any text.
+                let text = "a".repeat(10_000);
+                let _ = check_text(&format!("# T\n## Learning\n{text}\n"), &config);
+            }
+            Err(err) => prop_assert!(err.to_string().contains("vague-lesson")),
+        }
+    }
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[test]
+fn fix_all_twice_equals_fix_all_once() {
+    let config = Config::default();
+    let fix_all = |text: &str| {
+        let mut text = text.to_string();
+        for _ in 0..100 {
+            let analysis = check_text(&text, &config);
+            let Some(fix) = analysis.findings.iter().find_map(|f| f.fix.clone()) else {
+                return text;
+            };
+            text = apply_edits(&text, &fix.edits);
+        }
+        panic!("fixes do not converge:\n{text}");
+    };
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    for _ in 0..100 {
+        let text = story_text()
+            .new_tree(&mut runner)
+            .expect("a value")
+            .current();
+        let once = fix_all(&text);
+        assert_eq!(fix_all(&once), once, "from:\n{text}");
+    }
+}
