@@ -67,7 +67,11 @@ pub struct Client {
 impl Client {
     /// Starts `starling lsp` with `root` as the workspace folder and initializes it.
     pub fn start(root: &Path, setup: ClientSetup) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_starling"))
+        let binary = option_env!("CARGO_BIN_EXE_starling")
+            .map(String::from)
+            .or_else(|| std::env::var("STARLING_BIN").ok())
+            .expect("CARGO_BIN_EXE_starling or STARLING_BIN names the binary");
+        let mut child = Command::new(binary)
             .args(["lsp", "--log-level", "debug"])
             .current_dir(root)
             .stdin(Stdio::piped())
