@@ -106,7 +106,7 @@ pub fn main() -> ExitCode {
             }
         },
         Command::Lsp { log_level, .. } => match crate::lsp::run(&log_level) {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(code) => code,
             Err(err) => {
                 eprintln!("starling: {err:#}");
                 ExitCode::from(EXIT_ERROR)

@@ -1,7 +1,107 @@
 //! The language server: `starling lsp`, over stdio.
+//!
+//! `session` holds the state and runs checks off the request loop, `server` answers requests,
+//! `actions` builds code actions, and `to_lsp` / `from_lsp` are the only places that convert
+//! between engine and LSP types.
 
-/// Runs the language server on stdin/stdout until the client exits.
-pub fn run(log_level: &str) -> anyhow::Result<()> {
-    let _ = log_level;
-    anyhow::bail!("the language server is not built yet")
+mod actions;
+mod from_lsp;
+mod server;
+mod session;
+mod to_lsp;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use tokio::sync::Notify;
+use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp::{LspService, Server};
+
+use server::Backend;
+use session::{Level, Session};
+
+/// How many requests and notifications may be in flight at once. Requests that wait for a
+/// check must never hold up the changes that follow them.
+const CONCURRENCY: usize = 64;
+
+/// Runs the language server on stdin/stdout until the client exits. The exit code follows
+/// the specification: 0 after `shutdown` then `exit`, 1 when `exit` comes without `shutdown`
+/// or the input closes first.
+pub fn run(log_level: &str) -> anyhow::Result<ExitCode> {
+    let level = Level::parse(log_level);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(4)
+        .enable_all()
+        .build()?;
+    let clean = runtime.block_on(serve(level));
+    // Blocking checks still running are abandoned rather than awaited.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    Ok(if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+async fn serve(level: Level) -> bool {
+    let mut session = None;
+    let (service, socket) = LspService::new(|client| {
+        let shared = Session::new(client, level);
+        session = Some(shared.clone());
+        Backend { session: shared }
+    });
+    let exited = Arc::new(Notify::new());
+    let service = ExitWatch {
+        inner: service,
+        exited: exited.clone(),
+    };
+    let stdin = tokio::io::stdin();
+    let stdout = tokio::io::stdout();
+    let server = Server::new(stdin, stdout, socket)
+        .concurrency_level(CONCURRENCY)
+        .serve(service);
+    tokio::select! {
+        () = server => {}
+        () = exited.notified() => {}
+    }
+    session.is_some_and(|s| s.shutdown_requested.load(Ordering::SeqCst))
+}
+
+/// Passes every message to the server and signals when `exit` arrives, so that the process
+/// ends even if the client keeps its end of the pipe open.
+struct ExitWatch<S> {
+    inner: S,
+    exited: Arc<Notify>,
+}
+
+impl<S> tower::Service<Request> for ExitWatch<S>
+where
+    S: tower::Service<Request, Response = Option<Response>>,
+    S::Future: Send + 'static,
+{
+    type Response = Option<Response>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let is_exit = request.method() == "exit";
+        let future = self.inner.call(request);
+        let exited = self.exited.clone();
+        Box::pin(async move {
+            let response = future.await;
+            if is_exit {
+                exited.notify_one();
+            }
+            response
+        })
+    }
 }

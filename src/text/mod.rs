@@ -219,6 +219,7 @@ impl Prose {
                     }
                     run_start = i;
                 }
+                // Step over a whole character: slicing inside one would panic.
                 None => i += rest.chars().next().map_or(1, char::len_utf8),
             }
         }
@@ -311,6 +312,13 @@ fn ends_with_abbreviation(before: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_steps_over_multibyte_characters() {
+        let text = "We 🎉 had a *launch* é.";
+        let prose = Prose::new(text, 0..text.len(), &[]);
+        assert_eq!(prose.text(), "We 🎉 had a launch é.");
+    }
 
     #[test]
     fn strips_markdown_and_maps_back() {

@@ -1,0 +1,591 @@
+//! The request handlers: each reads its params, asks the session for a snapshot, calls the
+//! engine and converts the answer. Unknown documents and positions get empty answers.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use tower_lsp::jsonrpc::Result;
+use tower_lsp::lsp_types::*;
+use tower_lsp::LanguageServer;
+
+use super::actions::{self, ConfigTarget};
+use super::session::{ClientFlags, Level, OpenDoc, Session, Snapshot};
+use super::{from_lsp, to_lsp};
+use crate::assist;
+use crate::config::RawConfig;
+use crate::document::Document;
+
+pub struct Backend {
+    pub session: Arc<Session>,
+}
+
+impl Backend {
+    /// The byte offset of `position` in `snapshot`, `None` past the last line.
+    fn offset(&self, snapshot: &Snapshot, position: Position) -> Option<usize> {
+        let encoding = self.session.state().encoding;
+        if position.line as usize >= snapshot.document.rope().len_lines() {
+            return None;
+        }
+        Some(
+            snapshot
+                .document
+                .offset(from_lsp::position(position), encoding),
+        )
+    }
+
+    async fn apply_settings(&self, settings: &serde_json::Value) {
+        let Some(section) = from_lsp::settings_section(settings) else {
+            return;
+        };
+        match from_lsp::raw_config(section) {
+            Ok(raw) => {
+                self.session.state().settings = raw;
+                self.config_changed().await;
+            }
+            Err(message) => self.settings_error(message).await,
+        }
+    }
+
+    async fn settings_error(&self, message: String) {
+        self.session
+            .client
+            .show_message(
+                MessageType::ERROR,
+                format!("starling: {message}; keeping the previous settings"),
+            )
+            .await;
+        self.session.log(Level::Error, message).await;
+    }
+
+    async fn pull_settings(&self) {
+        let items = vec![ConfigurationItem {
+            scope_uri: None,
+            section: Some("starling".to_string()),
+        }];
+        match self.session.client.configuration(items).await {
+            Ok(values) => {
+                if let Some(value) = values.into_iter().next() {
+                    if !value.is_null() {
+                        let wrapped = serde_json::json!({ "starling": value });
+                        self.apply_settings(&wrapped).await;
+                    }
+                }
+            }
+            Err(err) => {
+                self.session
+                    .log(Level::Warn, format!("cannot read the settings: {err}"))
+                    .await;
+            }
+        }
+    }
+
+    async fn config_changed(&self) {
+        self.session.state().invalidate_configs();
+        self.session.flush_config_reports().await;
+        self.session.recheck_all();
+    }
+}
+
+#[tower_lsp::async_trait]
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let capabilities = &params.capabilities;
+        let encoding = from_lsp::encoding(capabilities);
+        let text_document = capabilities.text_document.as_ref();
+        let workspace = capabilities.workspace.as_ref();
+        let flags = ClientFlags {
+            pull_diagnostics: text_document.is_some_and(|t| t.diagnostic.is_some()),
+            diagnostic_refresh: workspace
+                .and_then(|w| w.diagnostic.as_ref())
+                .and_then(|d| d.refresh_support)
+                .unwrap_or(false),
+            watched_files_dynamic: workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|d| d.dynamic_registration)
+                .unwrap_or(false),
+            configuration: workspace.and_then(|w| w.configuration).unwrap_or(false),
+            work_done_progress: capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
+            document_changes: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.document_changes)
+                .unwrap_or(false),
+            create_files: workspace
+                .and_then(|w| w.workspace_edit.as_ref())
+                .and_then(|e| e.resource_operations.as_ref())
+                .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+        };
+        let mut folders: Vec<std::path::PathBuf> = params
+            .workspace_folders
+            .iter()
+            .flatten()
+            .filter_map(|f| from_lsp::path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if folders.is_empty() {
+            folders.extend(params.root_uri.as_ref().and_then(from_lsp::path));
+        }
+        let init_options = match params.initialization_options.as_ref() {
+            Some(value) => {
+                let section = from_lsp::settings_section(value).unwrap_or(value);
+                match from_lsp::raw_config(section) {
+                    Ok(raw) => raw,
+                    Err(message) => {
+                        self.session.log_later(Level::Error, message);
+                        RawConfig::default()
+                    }
+                }
+            }
+            None => RawConfig::default(),
+        };
+        let pull = flags.pull_diagnostics;
+        {
+            let mut state = self.session.state();
+            state.encoding = encoding;
+            state.flags = flags;
+            state.folders = folders;
+            state.init_options = init_options;
+        }
+
+        let code_action_kinds = vec![
+            CodeActionKind::QUICKFIX,
+            CodeActionKind::REFACTOR_REWRITE,
+            CodeActionKind::new(actions::FIX_ALL),
+            CodeActionKind::new(actions::NEW_STORY),
+        ];
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "starling".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(to_lsp::encoding_kind(encoding)),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                        ..TextDocumentSyncOptions::default()
+                    },
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(code_action_kinds),
+                        ..CodeActionOptions::default()
+                    },
+                )),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
+                document_symbol_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(["#", "*", "-", " ", ":"].map(String::from).to_vec()),
+                    ..CompletionOptions::default()
+                }),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("starling".to_string()),
+                        inter_file_dependencies: true,
+                        workspace_diagnostics: true,
+                        ..DiagnosticOptions::default()
+                    })
+                }),
+                ..ServerCapabilities::default()
+            },
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let flags = self.session.state().flags.clone();
+        if flags.watched_files_dynamic {
+            let watchers = ["**/starling.toml", "**/*.md"]
+                .into_iter()
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.to_string()),
+                    kind: None,
+                })
+                .collect();
+            let registration = Registration {
+                id: "starling-watch".to_string(),
+                method: "workspace/didChangeWatchedFiles".to_string(),
+                register_options: serde_json::to_value(DidChangeWatchedFilesRegistrationOptions {
+                    watchers,
+                })
+                .ok(),
+            };
+            if let Err(err) = self
+                .session
+                .client
+                .register_capability(vec![registration])
+                .await
+            {
+                self.session
+                    .log(Level::Warn, format!("cannot watch files: {err}"))
+                    .await;
+            }
+        }
+        if flags.configuration {
+            self.pull_settings().await;
+        }
+        self.session.flush_config_reports().await;
+        let session = self.session.clone();
+        tokio::spawn(async move { session.scan_bank().await });
+        self.session.log(Level::Info, "starling is ready").await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        self.session
+            .shutdown_requested
+            .store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let item = params.text_document;
+        {
+            let mut state = self.session.state();
+            state.docs.insert(
+                item.uri.clone(),
+                OpenDoc {
+                    document: Document::new(&item.text),
+                    version: item.version,
+                    generation: 0,
+                    snapshot: None,
+                },
+            );
+        }
+        self.session.schedule(item.uri, true);
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        {
+            let mut state = self.session.state();
+            let encoding = state.encoding;
+            let Some(doc) = state.docs.get_mut(&uri) else {
+                drop(state);
+                self.session.log_later(
+                    Level::Warn,
+                    format!("a change to {uri}, which is not open, was ignored"),
+                );
+                return;
+            };
+            for change in &params.content_changes {
+                doc.document
+                    .edit(change.range.map(from_lsp::span), &change.text, encoding);
+            }
+            doc.version = params.text_document.version;
+        }
+        self.session.schedule(uri, false);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        let is_config = from_lsp::path(&params.text_document.uri)
+            .is_some_and(|p| p.file_name().is_some_and(|n| n == crate::config::FILE_NAME));
+        if is_config {
+            self.config_changed().await;
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let was_in_bank = {
+            let mut state = self.session.state();
+            state.docs.remove(&uri);
+            from_lsp::path(&uri).filter(|p| state.bank.contains_key(p))
+        };
+        self.session.clear(&uri).await;
+        if let Some(path) = was_in_bank {
+            self.session.update_bank_file(path).await;
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if from_lsp::settings_section(&params.settings).is_some() {
+            self.apply_settings(&params.settings).await;
+        } else if self.session.state().flags.configuration {
+            self.pull_settings().await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut config_changed = false;
+        for change in params.changes {
+            let Some(path) = from_lsp::path(&change.uri) else {
+                continue;
+            };
+            if path
+                .file_name()
+                .is_some_and(|n| n == crate::config::FILE_NAME)
+            {
+                config_changed = true;
+            } else if !self.session.state().docs.contains_key(&change.uri) {
+                self.session.update_bank_file(path).await;
+            }
+        }
+        if config_changed {
+            self.config_changed().await;
+            let session = self.session.clone();
+            tokio::spawn(async move { session.scan_bank().await });
+        }
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let at = params.text_document_position_params;
+        let Some(snapshot) = self.session.snapshot(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        if !snapshot.is_story {
+            return Ok(None);
+        }
+        let Some(offset) = self.offset(&snapshot, at.position) else {
+            return Ok(None);
+        };
+        let mut sections = Vec::new();
+        for card in &snapshot.cards {
+            let on_title = card
+                .title
+                .as_ref()
+                .is_some_and(|t| t.start <= offset && offset <= t.end);
+            if on_title {
+                sections.push(card.hover_markdown());
+            }
+            for part in &card.parts {
+                if part
+                    .label
+                    .as_ref()
+                    .is_some_and(|l| l.start <= offset && offset <= l.end)
+                {
+                    sections.push(part.hover_markdown());
+                }
+            }
+        }
+        for finding in &snapshot.analysis.findings {
+            if finding.range.start <= offset && offset <= finding.range.end {
+                sections.push(to_lsp::finding_hover(finding));
+            }
+        }
+        if sections.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: sections.join("\n\n---\n\n"),
+            }),
+            range: None,
+        }))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = &params.text_document.uri;
+        let Some(snapshot) = self.session.snapshot(uri).await else {
+            return Ok(None);
+        };
+        let (encoding, flags, folders) = {
+            let state = self.session.state();
+            (state.encoding, state.flags.clone(), state.folders.clone())
+        };
+        let start = self.offset(&snapshot, params.range.start);
+        let end = self.offset(&snapshot, params.range.end).or(start);
+        let Some(start) = start else {
+            return Ok(None);
+        };
+        let file = from_lsp::path(uri);
+        let config_target =
+            actions::config_path(&snapshot, file.as_deref(), &folders).and_then(|path| {
+                let target_uri = Url::from_file_path(&path).ok()?;
+                let open = self
+                    .session
+                    .state()
+                    .docs
+                    .get(&target_uri)
+                    .map(|doc| (doc.document.text(), doc.version));
+                Some(match open {
+                    Some((text, version)) => ConfigTarget {
+                        uri: target_uri,
+                        source: Some(text),
+                        version: Some(version),
+                    },
+                    None => ConfigTarget {
+                        uri: target_uri,
+                        source: std::fs::read_to_string(&path).ok(),
+                        version: None,
+                    },
+                })
+            });
+        let request = actions::Request {
+            uri,
+            range: start..end.unwrap_or(start).max(start),
+            only: params.context.only.as_deref(),
+            encoding,
+            flags: &flags,
+            config_target,
+        };
+        Ok(Some(actions::code_actions(&snapshot, &request)))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let Some(snapshot) = self.session.snapshot(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        if !snapshot.is_story {
+            return Ok(Some(Vec::new()));
+        }
+        let encoding = self.session.state().encoding;
+        let lenses = snapshot
+            .cards
+            .iter()
+            .map(|card| {
+                let at = card.title.clone().unwrap_or_else(|| card.anchor.clone());
+                CodeLens {
+                    range: to_lsp::range(&snapshot.document, &at, encoding),
+                    command: Some(Command {
+                        title: card.lens_title(),
+                        command: String::new(),
+                        arguments: None,
+                    }),
+                    data: None,
+                }
+            })
+            .collect();
+        Ok(Some(lenses))
+    }
+
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        let Some(snapshot) = self.session.snapshot(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        if !snapshot.is_story {
+            return Ok(Some(DocumentSymbolResponse::Nested(Vec::new())));
+        }
+        let encoding = self.session.state().encoding;
+        let symbols = snapshot
+            .cards
+            .iter()
+            .map(|card| to_lsp::story_symbol(&snapshot.document, card, encoding))
+            .collect();
+        Ok(Some(DocumentSymbolResponse::Nested(symbols)))
+    }
+
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let at = params.text_document_position;
+        let Some(snapshot) = self.session.snapshot(&at.text_document.uri).await else {
+            return Ok(None);
+        };
+        let Some(offset) = self.offset(&snapshot, at.position) else {
+            return Ok(None);
+        };
+        // Front matter keys make any Markdown file a story file, so they are offered in every
+        // Markdown file; the rest only in story files.
+        let candidates = assist::completions(
+            &snapshot.text,
+            &snapshot.analysis.outline,
+            offset,
+            &snapshot.config,
+        );
+        let candidates: Vec<_> = candidates
+            .into_iter()
+            .filter(|c| snapshot.is_story || c.kind == assist::CandidateKind::Key)
+            .collect();
+        let encoding = self.session.state().encoding;
+        let items = candidates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| to_lsp::completion_item(&snapshot.document, c, i, encoding))
+            .collect();
+        Ok(Some(CompletionResponse::Array(items)))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let items = match self.session.snapshot(&uri).await {
+            Some(snapshot) => {
+                let state = self.session.state();
+                let bank = self.session.bank_findings_for(&state, &uri);
+                snapshot.diagnostics(state.encoding, &bank)
+            }
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn workspace_diagnostic(
+        &self,
+        _: WorkspaceDiagnosticParams,
+    ) -> Result<WorkspaceDiagnosticReportResult> {
+        let (paths, open): (Vec<_>, Vec<_>) = {
+            let state = self.session.state();
+            let paths = state.bank.keys().cloned().collect();
+            let open = state.docs.keys().cloned().collect();
+            (paths, open)
+        };
+        let mut items = Vec::new();
+        for path in paths {
+            let Ok(uri) = Url::from_file_path(&path) else {
+                continue;
+            };
+            if open.contains(&uri) {
+                if let Some(snapshot) = self.session.snapshot(&uri).await {
+                    let state = self.session.state();
+                    let bank = self.session.bank_findings_for(&state, &uri);
+                    items.push(WorkspaceDocumentDiagnosticReport::Full(
+                        WorkspaceFullDocumentDiagnosticReport {
+                            uri,
+                            version: Some(i64::from(snapshot.version)),
+                            full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                                result_id: None,
+                                items: snapshot.diagnostics(state.encoding, &bank),
+                            },
+                        },
+                    ));
+                }
+                continue;
+            }
+            let state = self.session.state();
+            if let Some(file) = state.bank.get(&path) {
+                let mut diagnostics = file.diagnostics.clone();
+                if let Some(extra) = state.bank_findings.get(&path) {
+                    let document =
+                        Document::new(&std::fs::read_to_string(&path).unwrap_or_default());
+                    diagnostics.extend(
+                        extra
+                            .iter()
+                            .map(|f| to_lsp::diagnostic(&document, f, state.encoding)),
+                    );
+                }
+                items.push(WorkspaceDocumentDiagnosticReport::Full(
+                    WorkspaceFullDocumentDiagnosticReport {
+                        uri,
+                        version: None,
+                        full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                            result_id: None,
+                            items: diagnostics,
+                        },
+                    },
+                ));
+            }
+        }
+        Ok(WorkspaceDiagnosticReportResult::Report(
+            WorkspaceDiagnosticReport { items },
+        ))
+    }
+}

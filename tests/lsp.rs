@@ -1,0 +1,742 @@
+//! Drives the real `starling lsp` binary over stdio, as an editor would: open, type, see
+//! diagnostics, take code actions and apply their edits, hover, outline, lenses, completion,
+//! configuration, the story bank.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+use starling::Config;
+use support::{action, client_view, codes, engine_view, Client, ClientSetup, Encoding, TextDoc};
+
+const WEAK: &str = "# Launch\n\n## Situation\nWe had a launch.\n\n## Action\nI cut the tests.\n\n## Result\nWe slipped.\n";
+
+fn bank() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("stories")).expect("stories dir");
+    dir
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::write(path, text).expect("writes");
+}
+
+fn start(root: &Path) -> Client {
+    Client::start(root, ClientSetup::default())
+}
+
+#[test]
+fn diagnostics_carry_rule_id_source_link_and_engine_findings() {
+    let dir = bank();
+    let path = dir.path().join("stories/launch.md");
+    write(&path, WEAK);
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, WEAK);
+    client.open(&doc);
+    let diagnostics = client.diagnostics(&doc.uri, 1);
+    assert_eq!(
+        client_view(&diagnostics),
+        engine_view(WEAK, &Config::default(), Encoding::Utf16)
+    );
+    let learning = diagnostics
+        .iter()
+        .find(|d| d["code"] == "missing-learning")
+        .expect("missing-learning");
+    assert_eq!(learning["source"], "starling");
+    assert_eq!(
+        learning["codeDescription"]["href"],
+        starling::rules::doc_url("missing-learning")
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn edits_after_astral_characters_and_crlf_land_right_in_both_encodings() {
+    for encoding in [Encoding::Utf16, Encoding::Utf8] {
+        let dir = bank();
+        let path = dir.path().join("stories/emoji.md");
+        let text = "# 🚀 Launch 😀\r\n\r\n## Situation\r\nWe 🎉 had a launch.\r\n\r\n## Action\r\nI 🙈 cut the tests.\r\n";
+        let mut client = Client::start(
+            dir.path(),
+            ClientSetup {
+                encoding,
+                ..ClientSetup::default()
+            },
+        );
+        let mut doc = TextDoc::new(&path, text);
+        client.open(&doc);
+        client.diagnostics(&doc.uri, 1);
+        // Insert a Result after the emoji-laden Action line, then edit inside the title after
+        // an astral character, then delete across a CRLF.
+        let end = doc.text.len();
+        client.edit(&mut doc, end..end, "\r\n## Result\r\nWe 💸 lost $40K.\r\n");
+        let title = doc.text.find("Launch").expect("title");
+        client.edit(&mut doc, title..title + "Launch".len(), "Big launch");
+        let action = doc.text.find("## Action").expect("action");
+        client.edit(&mut doc, action - 2..action, "");
+        client.edit(&mut doc, action - 2..action - 2, "\r\n");
+        let diagnostics = client.diagnostics(&doc.uri, doc.version);
+        assert_eq!(
+            doc.text,
+            "# 🚀 Big launch 😀\r\n\r\n## Situation\r\nWe 🎉 had a launch.\r\n\r\n## Action\r\nI 🙈 cut the tests.\r\n\r\n## Result\r\nWe 💸 lost $40K.\r\n"
+        );
+        assert_eq!(
+            client_view(&diagnostics),
+            engine_view(&doc.text, &Config::default(), encoding),
+            "{encoding:?}"
+        );
+        // Hover on the title (after the rocket) finds the story.
+        let hover = client.hover(&doc, doc.text.find("Big").expect("Big") + 1);
+        assert!(hover.contains("spoken"), "{hover}");
+        assert_eq!(client.shutdown(), Some(0));
+    }
+}
+
+#[test]
+fn a_quick_fix_inserts_the_missing_part_and_its_diagnostic_goes() {
+    let dir = bank();
+    let path = dir.path().join("stories/launch.md");
+    let mut client = start(dir.path());
+    let mut doc = TextDoc::new(&path, WEAK);
+    client.open(&doc);
+    let diagnostics = client.diagnostics(&doc.uri, 1);
+    assert!(codes(&diagnostics).contains(&"missing-learning".to_string()));
+    let title = doc.text.find("Launch").expect("title");
+    let actions = client.code_actions(&doc, title..title);
+    let fix = action(&actions, "Insert a Learning part");
+    assert_eq!(fix["kind"], "quickfix");
+    assert_eq!(fix["isPreferred"], true);
+    assert_eq!(fix["diagnostics"][0]["code"], "missing-learning");
+    client.apply(&mut doc, &fix["edit"]);
+    assert!(
+        doc.text.ends_with("## Result\nWe slipped.\n\n## Learning\n\nTODO: Root cause: why did it happen, beyond what went wrong?\nTODO: The change: what do you now do differently (a checklist, a test, a review, a habit)?\nTODO: Evidence: where has the change held since?\n"),
+        "{}",
+        doc.text
+    );
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert!(!codes(&diagnostics).contains(&"missing-learning".to_string()));
+    assert_eq!(
+        client_view(&diagnostics),
+        engine_view(&doc.text, &Config::default(), Encoding::Utf16)
+    );
+
+    // The missing Task is inserted in STAR order.
+    let actions = client.code_actions(&doc, title..title);
+    client.apply(&mut doc, &action(&actions, "Insert a Task part")["edit"]);
+    let task = doc.text.find("## Task").expect("task inserted");
+    assert!(doc.text.find("## Situation").expect("s") < task);
+    assert!(task < doc.text.find("## Action").expect("a"));
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert!(!codes(&diagnostics).contains(&"missing-star-section".to_string()));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn silencing_for_a_line_a_story_and_the_workspace() {
+    let dir = bank();
+    let path = dir.path().join("stories/launch.md");
+    let mut client = start(dir.path());
+    let mut doc = TextDoc::new(&path, WEAK);
+    client.open(&doc);
+    let before = client.diagnostics(&doc.uri, 1);
+    let count = |diagnostics: &[Value], rule: &str| {
+        diagnostics.iter().filter(|d| d["code"] == rule).count()
+    };
+    assert_eq!(count(&before, "missing-learning"), 1);
+    let title = doc.text.find("Launch").expect("title");
+
+    // For this line: a directive on the line above the title.
+    let actions = client.code_actions(&doc, title..title);
+    let line = action(&actions, "Disable missing-learning for this line");
+    client.apply(&mut doc, &line["edit"]);
+    assert!(doc
+        .text
+        .starts_with("<!-- starling-disable-next-line missing-learning -->\n# Launch\n"));
+    let after = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(count(&after, "missing-learning"), 0);
+    assert_eq!(
+        client_view(&after),
+        engine_view(&doc.text, &Config::default(), Encoding::Utf16)
+    );
+
+    // For this story: a directive right under the title.
+    let title = doc.text.find("Launch").expect("title");
+    let actions = client.code_actions(&doc, title..title);
+    let story = action(&actions, "Disable missing-star-section for this story");
+    client.apply(&mut doc, &story["edit"]);
+    assert!(doc
+        .text
+        .contains("# Launch\n<!-- starling-disable missing-star-section -->\n"));
+    let after = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(count(&after, "missing-star-section"), 0);
+
+    // For the workspace: creates starling.toml with the rule off.
+    let title = doc.text.find("Launch").expect("title");
+    let actions = client.code_actions(&doc, title..title);
+    let workspace = action(
+        &actions,
+        "Disable speaking-time in this workspace (starling.toml)",
+    );
+    let others = client.apply(&mut doc, &workspace["edit"]);
+    let config_path = dir.path().join("starling.toml");
+    assert_eq!(others[0]["kind"], "create");
+    assert_eq!(others[0]["uri"], support::uri(&config_path));
+    let edits = others[1]["edits"].as_array().expect("edits");
+    let mut config = TextDoc::new(&config_path, "");
+    for edit in edits {
+        config.apply_change(
+            &json!({ "range": edit["range"], "text": edit["newText"] }),
+            Encoding::Utf16,
+        );
+    }
+    assert_eq!(config.text, "[rules]\nspeaking-time = \"off\"\n");
+    write(&config_path, &config.text);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": config.uri, "type": 1 }] }),
+    );
+    let after = client.next_diagnostics(&doc.uri);
+    assert_eq!(count(&after, "speaking-time"), 0);
+    let with_file = Config::from_toml(&config.text, None).expect("valid config");
+    assert_eq!(
+        client_view(&after),
+        engine_view(&doc.text, &with_file, Encoding::Utf16)
+    );
+
+    // With the file in place, the next workspace silence edits its [rules] table.
+    let end = doc.text.len();
+    client.edit(
+        &mut doc,
+        end..end,
+        "\n# Second\n\n## Situation\nWe had a launch.\n",
+    );
+    let second = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(count(&second, "missing-learning"), 1);
+    let at = doc.text.find("Second").expect("second");
+    let actions = client.code_actions(&doc, at..at);
+    let next = action(
+        &actions,
+        "Disable missing-learning in this workspace (starling.toml)",
+    );
+    let change = &next["edit"]["documentChanges"][0];
+    assert_eq!(change["textDocument"]["uri"], config.uri);
+    for edit in change["edits"].as_array().expect("edits") {
+        config.apply_change(
+            &json!({ "range": edit["range"], "text": edit["newText"] }),
+            Encoding::Utf16,
+        );
+    }
+    assert_eq!(
+        config.text,
+        "[rules]\nmissing-learning = \"off\"\nspeaking-time = \"off\"\n"
+    );
+    write(&config_path, &config.text);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": config.uri, "type": 2 }] }),
+    );
+    let after = client.next_diagnostics(&doc.uri);
+    assert_eq!(count(&after, "missing-learning"), 0);
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn fix_all_label_parts_and_new_story() {
+    let dir = bank();
+    let path = dir.path().join("stories/bank.md");
+    let prose = "# The migration\n\nThree years ago I was a backend engineer on the billing team and we were moving invoices to a new service. My job was to own the cut-over plan and make sure no invoice was lost. I decided to skip the dry run because the schedule was tight, and I pushed the switch on a Friday. As a result we double-billed 300 customers and spent a week on refunds. I learned to never skip a dry run, and since then I run one before every migration.\n";
+    let mut client = start(dir.path());
+    let mut doc = TextDoc::new(&path, prose);
+    client.open(&doc);
+    let diagnostics = client.diagnostics(&doc.uri, 1);
+    assert!(
+        codes(&diagnostics).contains(&"unlabeled-parts".to_string()),
+        "{diagnostics:?}"
+    );
+    let inside = doc.text.find("dry run").expect("inside");
+
+    let actions = client.code_actions(&doc, inside..inside);
+    let label = action(&actions, "Label STAR parts");
+    assert_eq!(label["kind"], "refactor.rewrite");
+    client.apply(&mut doc, &label["edit"]);
+    assert!(doc.text.contains("## Situation"), "{}", doc.text);
+    assert!(doc.text.contains("## Action"), "{}", doc.text);
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert!(!codes(&diagnostics).contains(&"unlabeled-parts".to_string()));
+
+    // A weak story next to it: fix-all applies every fix, as `starling check --fix` does.
+    let end = doc.text.len();
+    client.edit(
+        &mut doc,
+        end..end,
+        &format!("\n{}", WEAK.replace("# Launch", "# Second")),
+    );
+    client.diagnostics(&doc.uri, doc.version);
+    let second = doc.text.find("Second").expect("second");
+    let actions = client.code_actions(&doc, second..second);
+    let fix_all = action(&actions, "Fix all starling problems");
+    assert_eq!(fix_all["kind"], "source.fixAll.starling");
+    let original = doc.text.clone();
+    client.apply(&mut doc, &fix_all["edit"]);
+    assert_eq!(
+        doc.text,
+        starling::assist::fix_all(&original, &Config::default())
+    );
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert!(diagnostics
+        .iter()
+        .all(|d| d["code"] != "missing-learning" && d["code"] != "missing-star-section"));
+
+    // New story: appends a complete template.
+    let actions = client.code_actions(&doc, 0..0);
+    let new = action(&actions, "New story");
+    let stories_before = starling::check_text(&doc.text, &Config::default())
+        .outline
+        .stories
+        .len();
+    client.apply(&mut doc, &new["edit"]);
+    let analysis = starling::check_text(&doc.text, &Config::default());
+    assert_eq!(analysis.outline.stories.len(), stories_before + 1);
+    let last = analysis.outline.stories.last().expect("new story");
+    assert_eq!(last.parts.len(), 5);
+    assert!(doc.text.contains("## Learning\n\nTODO: Root cause"));
+    client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn new_story_in_an_empty_file_brings_front_matter() {
+    let dir = bank();
+    let path = dir.path().join("notes.md");
+    let mut client = start(dir.path());
+    let mut doc = TextDoc::new(&path, "");
+    client.open(&doc);
+    // Not a story file: nothing to say.
+    assert!(client.diagnostics(&doc.uri, 1).is_empty());
+    let actions = client.code_actions(&doc, 0..0);
+    client.apply(&mut doc, &action(&actions, "New story")["edit"]);
+    assert!(doc.text.starts_with("---\nprompt: Tell me about a time you failed.\ntheme: failure\n---\n\n# TODO: A short title\n"));
+    // Its front matter makes it a story file: the empty parts are reported now.
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert!(
+        codes(&diagnostics).contains(&"empty-section".to_string()),
+        "{diagnostics:?}"
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn other_markdown_gets_nothing() {
+    let dir = bank();
+    let path = dir.path().join("README.md");
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, WEAK);
+    client.open(&doc);
+    assert!(client.diagnostics(&doc.uri, 1).is_empty());
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    );
+    assert_eq!(symbols, json!([]));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn hover_explains_rules_titles_and_parts() {
+    let dir = bank();
+    let path = dir.path().join("stories/launch.md");
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, WEAK);
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+    let title = client.hover(&doc, doc.text.find("Launch").expect("title"));
+    assert!(title.contains("### Launch"), "{title}");
+    assert!(title.contains("spoken"), "{title}");
+    assert!(title.contains("Missing: Task, Learning"), "{title}");
+    assert!(title.contains("missing-learning"), "{title}");
+    let part = client.hover(&doc, doc.text.find("## Situation").expect("part") + 4);
+    assert!(
+        part.contains("**Situation**: Context in two or three sentences"),
+        "{part}"
+    );
+    assert!(part.contains("4 words"), "{part}");
+    // Nowhere special: no hover; past the end: no hover, no crash.
+    let body = client.hover(&doc, doc.text.find("had a").expect("body"));
+    assert_eq!(body, "");
+    let past = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": doc.uri }, "position": { "line": 999, "character": 4 } }),
+    );
+    assert_eq!(past, Value::Null);
+    let unknown = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": "file:///nowhere.md" }, "position": { "line": 0, "character": 0 } }),
+    );
+    assert_eq!(unknown, Value::Null);
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn outline_lenses_and_completion() {
+    let dir = bank();
+    let path = dir.path().join("stories/two.md");
+    let text = format!("{WEAK}\n# Second\n\n**Situation:** We had one week.\n");
+    let mut client = start(dir.path());
+    let mut doc = TextDoc::new(&path, &text);
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    );
+    let names: Vec<&str> = symbols
+        .as_array()
+        .expect("symbols")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["Launch", "Second"]);
+    let parts: Vec<&str> = symbols[0]["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .map(|s| s["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(parts, ["Situation", "Action", "Result"]);
+
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    );
+    let lenses = lenses.as_array().expect("lenses");
+    assert_eq!(lenses.len(), 2);
+    let first = lenses[0]["command"]["title"].as_str().expect("title");
+    assert!(
+        first.ends_with("spoken · 1 error, 1 warning, 1 note") || first.contains("spoken · "),
+        "{first}"
+    );
+    assert_eq!(
+        lenses[0]["range"]["start"],
+        json!({ "line": 0, "character": 2 })
+    );
+
+    // A bold label at a line start completes in the story's own form.
+    let end = doc.text.len();
+    client.edit(&mut doc, end..end, "**Ta");
+    let items = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": doc.uri }, "position": doc.position(doc.text.len(), Encoding::Utf16) }),
+    );
+    let task = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["label"] == "Task")
+        .expect("Task");
+    assert_eq!(task["textEdit"]["newText"], "**Task:** ");
+
+    // A heading label in the first story.
+    let after_action = doc.text.find("## Result").expect("result");
+    client.edit(&mut doc, after_action..after_action, "## \n");
+    let items = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": doc.uri }, "position": doc.position(after_action + 3, Encoding::Utf16) }),
+    );
+    assert!(items
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|i| i["textEdit"]["newText"] == "## Learning"));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn completion_of_front_matter_keys_and_prompts() {
+    let dir = bank();
+    let path = dir.path().join("stories/fm.md");
+    let text = "---\npro\n---\n# A story\n";
+    let mut client = start(dir.path());
+    let mut doc = TextDoc::new(&path, text);
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+    let items = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": doc.uri }, "position": { "line": 1, "character": 3 } }),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["label"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(labels, ["prompt", "theme", "company"]);
+    client.edit(&mut doc, 4..7, "prompt: Tell");
+    let items = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": doc.uri }, "position": { "line": 1, "character": 12 } }),
+    );
+    let first = &items.as_array().expect("items")[0];
+    assert_eq!(
+        first["textEdit"]["newText"],
+        "Tell me about a time you failed."
+    );
+    assert_eq!(
+        first["textEdit"]["range"]["start"],
+        json!({ "line": 1, "character": 8 })
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn configuration_from_initialization_options_and_settings() {
+    let dir = bank();
+    write(
+        &dir.path().join("starling.toml"),
+        "[rules]\nmissing-learning = \"error\"\n",
+    );
+    let path = dir.path().join("stories/launch.md");
+    let mut client = Client::start(
+        dir.path(),
+        ClientSetup {
+            init_options: json!({ "rules": { "speaking-time": "off", "missing-learning": "hint" } }),
+            ..ClientSetup::default()
+        },
+    );
+    let doc = TextDoc::new(&path, WEAK);
+    client.open(&doc);
+    let diagnostics = client.diagnostics(&doc.uri, 1);
+    assert!(!codes(&diagnostics).contains(&"speaking-time".to_string()));
+    let learning = diagnostics
+        .iter()
+        .find(|d| d["code"] == "missing-learning")
+        .expect("learning");
+    // Editor settings win over the file.
+    assert_eq!(learning["severity"], 4);
+
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "starling": { "rules": { "missing-learning": "off" }, "include": ["**/*.md"] } } }),
+    );
+    let diagnostics = client.next_diagnostics(&doc.uri);
+    assert!(!codes(&diagnostics).contains(&"missing-learning".to_string()));
+    // The init options still apply under the settings.
+    assert!(!codes(&diagnostics).contains(&"speaking-time".to_string()));
+    let expected = Config::from_toml(
+        "include = [\"**/*.md\"]\n[rules]\nmissing-learning = \"off\"\nspeaking-time = \"off\"\n",
+        None,
+    )
+    .expect("config");
+    assert_eq!(
+        client_view(&diagnostics),
+        engine_view(WEAK, &expected, Encoding::Utf16)
+    );
+
+    // The include globs changed: a README is a story file now.
+    let readme = TextDoc::new(&dir.path().join("README.md"), WEAK);
+    client.open(&readme);
+    assert!(!client.diagnostics(&readme.uri, 1).is_empty());
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_bad_config_is_reported_and_the_last_good_one_kept() {
+    let dir = bank();
+    let config_path = dir.path().join("starling.toml");
+    write(&config_path, "[rules]\nspeaking-time = \"off\"\n");
+    let path = dir.path().join("stories/launch.md");
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, WEAK);
+    client.open(&doc);
+    let diagnostics = client.diagnostics(&doc.uri, 1);
+    assert!(!codes(&diagnostics).contains(&"speaking-time".to_string()));
+
+    client.drain();
+    write(
+        &config_path,
+        "[rules]\nspeaking-time = \"off\"\n  missing-lerning = \"off\"\n",
+    );
+    let config_uri = support::uri(&config_path);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": config_uri, "type": 2 }] }),
+    );
+    let config_diagnostics = client.next_diagnostics(&config_uri);
+    assert_eq!(config_diagnostics.len(), 1);
+    assert_eq!(
+        config_diagnostics[0]["range"]["start"],
+        json!({ "line": 2, "character": 2 })
+    );
+    assert!(config_diagnostics[0]["message"]
+        .as_str()
+        .expect("message")
+        .contains("did you mean `missing-learning`?"));
+    let shown = client.wait_for("showMessage", |m| m["method"] == "window/showMessage");
+    assert!(shown["params"]["message"]
+        .as_str()
+        .expect("message")
+        .contains("missing-lerning"));
+    // Still the last good configuration: speaking-time stays off.
+    let diagnostics = client.next_diagnostics(&doc.uri);
+    assert!(!codes(&diagnostics).contains(&"speaking-time".to_string()));
+    assert!(codes(&diagnostics).contains(&"missing-learning".to_string()));
+
+    // Fixed: the config file's diagnostic goes.
+    write(&config_path, "[rules]\nmissing-learning = \"off\"\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": config_uri, "type": 2 }] }),
+    );
+    assert!(client.next_diagnostics(&config_uri).is_empty());
+    let diagnostics = client.next_diagnostics(&doc.uri);
+    assert!(codes(&diagnostics).contains(&"speaking-time".to_string()));
+    assert!(!codes(&diagnostics).contains(&"missing-learning".to_string()));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn the_bank_scan_reports_progress_and_serves_pull_diagnostics() {
+    let dir = bank();
+    for i in 0..30 {
+        write(
+            &dir.path().join(format!("stories/s{i:02}.md")),
+            &WEAK.replace("Launch", &format!("Launch {i}")),
+        );
+    }
+    write(&dir.path().join("README.md"), WEAK);
+    write(
+        &dir.path().join("fm.md"),
+        &format!("---\ntheme: star\n---\n{WEAK}"),
+    );
+    let mut client = Client::start(
+        dir.path(),
+        ClientSetup {
+            pull: true,
+            ..ClientSetup::default()
+        },
+    );
+    let create = client.wait_for("progress create", |m| {
+        m["method"] == "window/workDoneProgress/create"
+    });
+    let token = create["params"]["token"].clone();
+    let begin = client.wait_for("progress begin", |m| {
+        m["method"] == "$/progress"
+            && m["params"]["token"] == token
+            && m["params"]["value"]["kind"] == "begin"
+    });
+    assert_eq!(begin["params"]["value"]["title"], "Checking the story bank");
+    let end = client.wait_for("progress end", |m| {
+        m["method"] == "$/progress"
+            && m["params"]["token"] == token
+            && m["params"]["value"]["kind"] == "end"
+    });
+    assert_eq!(
+        end["params"]["value"]["message"],
+        "31 story files, 31 stories"
+    );
+
+    let report = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let items = report["items"].as_array().expect("items");
+    assert_eq!(items.len(), 31);
+    let readme = support::uri(&dir.path().join("README.md"));
+    assert!(items.iter().all(|i| i["uri"] != readme));
+    let first = items
+        .iter()
+        .find(|i| i["uri"] == support::uri(&dir.path().join("stories/s00.md")))
+        .expect("s00");
+    let text = WEAK.replace("Launch", "Launch 0");
+    assert_eq!(
+        client_view(first["items"].as_array().expect("items")),
+        engine_view(&text, &Config::default(), Encoding::Utf16)
+    );
+
+    // Pull for an open document, after a change.
+    let mut doc = TextDoc::new(
+        &dir.path().join("stories/s01.md"),
+        &WEAK.replace("Launch", "Launch 1"),
+    );
+    client.open(&doc);
+    let end = doc.text.len();
+    client.edit(
+        &mut doc,
+        end..end,
+        "\n## Learning\nSince then I run a checklist before every launch.\n",
+    );
+    let pulled = client.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    );
+    assert_eq!(pulled["kind"], "full");
+    assert_eq!(
+        client_view(pulled["items"].as_array().expect("items")),
+        engine_view(&doc.text, &Config::default(), Encoding::Utf16)
+    );
+    // A pulling client is not pushed to.
+    assert!(
+        client
+            .seen
+            .iter()
+            .all(|m| m["method"] != "textDocument/publishDiagnostics"
+                || m["params"]["uri"] != doc.uri)
+    );
+
+    // A story file changed on disk updates the bank.
+    write(&dir.path().join("stories/s02.md"), "# Fine\n");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": support::uri(&dir.path().join("stories/s02.md")), "type": 2 }] }),
+    );
+    let report = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let s02 = report["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| i["uri"] == support::uri(&dir.path().join("stories/s02.md")))
+        .cloned();
+    if let Some(s02) = s02 {
+        assert_eq!(
+            client_view(s02["items"].as_array().expect("items")),
+            engine_view("# Fine\n", &Config::default(), Encoding::Utf16)
+        );
+    }
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn large_documents_are_checked_in_the_background_with_a_note() {
+    let dir = bank();
+    let path = dir.path().join("stories/big.md");
+    let mut client = Client::start(
+        dir.path(),
+        ClientSetup {
+            init_options: json!({ "lsp": { "max-file-size": 2000 } }),
+            ..ClientSetup::default()
+        },
+    );
+    let text = WEAK.repeat(40);
+    let doc = TextDoc::new(&path, &text);
+    client.open(&doc);
+    let diagnostics = client.diagnostics(&doc.uri, 1);
+    let note = diagnostics
+        .iter()
+        .find(|d| d["code"] == "large-file")
+        .expect("note");
+    assert!(note["message"]
+        .as_str()
+        .expect("message")
+        .contains("in the background"));
+    assert_eq!(
+        diagnostics.len(),
+        engine_view(&text, &Config::default(), Encoding::Utf16).len() + 1
+    );
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn exit_without_shutdown_is_an_error_exit() {
+    let dir = bank();
+    let mut client = start(dir.path());
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(), Some(1));
+}
