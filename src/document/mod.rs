@@ -286,8 +286,11 @@ fn rope_has_lone_cr(rope: &Rope) -> bool {
     pending_cr
 }
 
+/// One node of a [`tree_outline`]: kind, byte range, start and end points.
+pub type OutlineNode = (u16, Range<usize>, (usize, usize), (usize, usize));
+
 /// A comparable outline of a tree: every node's kind, byte range and point range, in order.
-pub fn tree_outline(tree: &Tree) -> Vec<(u16, Range<usize>, (usize, usize), (usize, usize))> {
+pub fn tree_outline(tree: &Tree) -> Vec<OutlineNode> {
     let mut out = Vec::new();
     let mut cursor = tree.walk();
     let mut done = false;

@@ -85,10 +85,8 @@ pub fn front_matter(text: &str, range: Range<usize>) -> FileMeta {
                 file.holds_stories = true;
             }
             "company" | "companies" => file.meta.company = strings(value).into_iter().next(),
-            "starling" | "story" | "stories" => {
-                if !matches!(value, Yaml::Boolean(false)) {
-                    file.holds_stories = true;
-                }
+            "starling" | "story" | "stories" if !matches!(value, Yaml::Boolean(false)) => {
+                file.holds_stories = true;
             }
             _ => {}
         }

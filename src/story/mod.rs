@@ -179,7 +179,7 @@ impl Story {
     }
 
     /// The story's name for messages: its title, or "untitled story".
-    pub fn name<'a>(&'a self) -> &'a str {
+    pub fn name(&self) -> &str {
         self.title
             .as_ref()
             .map_or("untitled story", |t| t.text.as_str())
