@@ -5,6 +5,7 @@
 //! IO: the command line (`cli`) and the language server (`lsp`) read files and talk to users.
 
 pub mod analysis;
+pub mod bank;
 pub mod config;
 pub mod document;
 pub mod rules;

@@ -135,6 +135,61 @@ pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> Tex
     TextEdit::replace(start..at, format!("{prefix}{body}"))
 }
 
+/// An edit adding the placeholder line `TODO: {prompt}` at the end of `part`, in its form (a
+/// list item's continuation is indented under the item). `None` when the part already holds
+/// that placeholder: the finding stays until real text replaces it, and the fix is not offered
+/// twice.
+pub fn append_placeholder(text: &str, part: &crate::story::Part, prompt: &str) -> Option<TextEdit> {
+    let line = format!("{PLACEHOLDER} {prompt}");
+    let body = part.body.start.min(text.len())..part.body.end.min(text.len());
+    if text[part.range.start.min(text.len())..part.range.end.min(text.len())].contains(&line) {
+        return None;
+    }
+    let content = text[body.clone()].trim_end();
+    let end = if content.trim().is_empty() {
+        // An empty body: write right after the label.
+        part.range.start + text[part.range.clone()].trim_end().len()
+    } else {
+        body.start + content.len()
+    };
+    let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let last = &text[line_start..end];
+    let indent = list_content_indent(last).unwrap_or_else(|| {
+        let blank = last.len() - last.trim_start().len();
+        if part
+            .label
+            .as_ref()
+            .is_some_and(|l| l.range.start >= line_start)
+        {
+            String::new()
+        } else {
+            last[..blank].to_string()
+        }
+    });
+    let empty = content.trim().is_empty();
+    let heading = part
+        .label
+        .as_ref()
+        .is_some_and(|l| matches!(l.form, LabelForm::Heading { .. }));
+    let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let gap = if empty && heading {
+        format!("{line_break}{line_break}")
+    } else {
+        line_break.to_string()
+    };
+    Some(TextEdit::replace(end..end, format!("{gap}{indent}{line}")))
+}
+
+/// The indentation of a list item's content, as spaces: `"- text"` gives two spaces.
+fn list_content_indent(line: &str) -> Option<String> {
+    static MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)").expect("valid")
+    });
+    MARKER
+        .captures(line)
+        .map(|c| " ".repeat(c[1].chars().count()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,13 @@
 //! `starling explain` and on hover), and an `impl Rule` with its check. Register it in
 //! [`registry`].
 
+pub mod bank;
+pub mod choosing;
+pub mod depth;
 pub mod fixes;
+pub mod impact;
+pub mod ownership;
+pub mod reading;
 pub mod registry;
 pub mod structure;
 pub mod suppress;
