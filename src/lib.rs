@@ -9,6 +9,7 @@ pub mod bank;
 pub mod config;
 pub mod document;
 pub mod rules;
+pub mod score;
 pub mod story;
 pub mod text;
 pub mod theme;

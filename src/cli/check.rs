@@ -152,6 +152,7 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    add_bank_findings(&mut reports, &jobs);
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -196,8 +197,47 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn config_error(err: ConfigError) -> anyhow::Error {
+pub(super) fn config_error(err: ConfigError) -> anyhow::Error {
     anyhow::anyhow!("invalid configuration: {err}")
+}
+
+/// Adds the story bank's findings (`prompt-coverage`) to the report of the first story file of
+/// each theme, once every file is checked.
+fn add_bank_findings(reports: &mut [Report], jobs: &[(Input, Config)]) {
+    let configs: HashMap<String, &Config> = jobs
+        .iter()
+        .map(|(input, config)| (input.display(), config))
+        .collect();
+    let mut summaries = Vec::new();
+    for (index, report) in reports.iter().enumerate() {
+        let Some(config) = configs.get(&report.path) else {
+            continue;
+        };
+        summaries.extend(crate::bank::summaries(
+            index,
+            &report.text,
+            &report.analysis,
+            config,
+        ));
+    }
+    let config = jobs
+        .first()
+        .map(|(_, config)| config.clone())
+        .unwrap_or_default();
+    for found in crate::bank::coverage(&summaries, &config) {
+        let report = &mut reports[found.file];
+        let config = configs.get(&report.path).copied().unwrap_or(&config);
+        let findings = crate::analysis::finish(
+            &report.text,
+            &report.analysis.outline,
+            vec![found.finding],
+            config,
+        );
+        report.analysis.findings.extend(findings);
+        report.analysis.findings.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+        });
+    }
 }
 
 /// Checks one input, applying fixes when asked.
@@ -231,7 +271,7 @@ fn check_one(
 }
 
 /// Reads a file as UTF-8 text; anything else is a clear error.
-fn read_text(path: &Path) -> anyhow::Result<String> {
+pub(super) fn read_text(path: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).context("cannot read")?;
     let text = String::from_utf8(bytes).map_err(|err| {
         anyhow::anyhow!(
@@ -294,7 +334,10 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// The files to check: named files always; folders searched for story files by the include
 /// globs (and Markdown whose front matter says it holds stories), honouring `.gitignore`.
-fn collect_inputs(paths: &[PathBuf], configs: &mut ConfigCache) -> anyhow::Result<Vec<Input>> {
+pub(super) fn collect_inputs(
+    paths: &[PathBuf],
+    configs: &mut ConfigCache,
+) -> anyhow::Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -375,20 +418,20 @@ fn front_matter_says_stories(path: &Path) -> bool {
 }
 
 /// Configurations by folder: the explicit one, or the nearest `starling.toml`.
-struct ConfigCache {
+pub(super) struct ConfigCache {
     explicit: Option<Config>,
     by_file: HashMap<PathBuf, Config>,
 }
 
 impl ConfigCache {
-    fn new(explicit: Option<Config>) -> Self {
+    pub(super) fn new(explicit: Option<Config>) -> Self {
         Self {
             explicit,
             by_file: HashMap::new(),
         }
     }
 
-    fn for_file(&mut self, file: &Path) -> anyhow::Result<Config> {
+    pub(super) fn for_file(&mut self, file: &Path) -> anyhow::Result<Config> {
         if let Some(config) = &self.explicit {
             return Ok(config.clone());
         }
