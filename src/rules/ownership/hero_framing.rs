@@ -56,4 +56,14 @@ mod tests {
         ];
         check("hero-framing", &pass, &flag);
     }
+
+    #[test]
+    fn applies_to_star_stories_too() {
+        let text =
+            "---\ntheme: star\n---\n# Deck\n## Result\nI single-handedly rebuilt the deck.\n";
+        assert_eq!(
+            crate::rules::testing::findings(text, "hero-framing").len(),
+            1
+        );
+    }
 }
