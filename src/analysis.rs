@@ -140,6 +140,57 @@ pub fn finish(
     out
 }
 
+/// Applies every fix until none is left: each round takes at most one fix per story (the
+/// structure fixes first, then by position) and re-checks, so that fixes which fill the same
+/// gap, such as a new Learning part and a root-cause prompt, never both land.
+pub fn fix_all(text: &str, config: &Config) -> (String, Analysis) {
+    let mut text = text.to_string();
+    for _ in 0..64 {
+        let analysis = check_text(&text, config);
+        let edits = one_fix_per_story(&analysis.findings);
+        if edits.is_empty() {
+            return (text, analysis);
+        }
+        text = crate::document::apply_edits(&text, &edits);
+    }
+    let analysis = check_text(&text, config);
+    (text, analysis)
+}
+
+/// The edits of one fix per story (and of each fix outside any story), never overlapping.
+fn one_fix_per_story(findings: &[Finding]) -> Vec<crate::document::TextEdit> {
+    let structure =
+        |f: &Finding| rules::find(f.rule).is_none_or(|m| m.category != rules::Category::Structure);
+    let mut candidates: Vec<&Finding> = findings.iter().filter(|f| f.fix.is_some()).collect();
+    candidates.sort_by_key(|f| (f.story, structure(f), f.range.start));
+    let mut edits = Vec::new();
+    let mut taken: Vec<Range<usize>> = Vec::new();
+    let mut stories_done = Vec::new();
+    for finding in candidates {
+        if let Some(story) = finding.story {
+            if stories_done.contains(&story) {
+                continue;
+            }
+        }
+        let Some(fix) = &finding.fix else { continue };
+        let overlaps = fix.edits.iter().any(|e| {
+            taken.iter().any(|t| {
+                e.range.start < t.end.max(t.start + 1)
+                    && t.start < e.range.end.max(e.range.start + 1)
+            })
+        });
+        if overlaps {
+            continue;
+        }
+        taken.extend(fix.edits.iter().map(|e| e.range.clone()));
+        edits.extend(fix.edits.iter().cloned());
+        if let Some(story) = finding.story {
+            stories_done.push(story);
+        }
+    }
+    edits
+}
+
 /// `range` inside `text` and on character boundaries.
 pub fn clamp_range(text: &str, range: Range<usize>) -> Range<usize> {
     let mut start = range.start.min(text.len());

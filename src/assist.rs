@@ -12,7 +12,7 @@ use regex::Regex;
 
 use crate::analysis::{story_theme, Analysis};
 use crate::config::Config;
-use crate::document::{apply_edits, TextEdit};
+use crate::document::TextEdit;
 use crate::rules::fixes::{render_part, story_form, PLACEHOLDER};
 use crate::rules::structure::{format_duration, spoken_words};
 use crate::rules::{Context, Finding, Severity};
@@ -429,38 +429,9 @@ pub fn new_story(text: &str, outline: &Outline, config: &Config) -> TextEdit {
     TextEdit::insert(text.len(), format!("{lead}{template}"))
 }
 
-/// Applies every fix of the text's findings, round after round, and returns the fixed text.
+/// The text with every fix applied (see [`crate::analysis::fix_all`]).
 pub fn fix_all(text: &str, config: &Config) -> String {
-    let mut text = text.to_string();
-    for _ in 0..8 {
-        let analysis = crate::analysis::check_text(&text, config);
-        let edits = non_overlapping_fixes(&analysis.findings);
-        if edits.is_empty() {
-            break;
-        }
-        text = apply_edits(&text, &edits);
-    }
-    text
-}
-
-/// The edits of every fix of `findings` that do not overlap an earlier one.
-pub fn non_overlapping_fixes(findings: &[Finding]) -> Vec<TextEdit> {
-    let mut edits: Vec<TextEdit> = Vec::new();
-    let mut taken: Vec<Range<usize>> = Vec::new();
-    for fix in findings.iter().filter_map(|f| f.fix.as_ref()) {
-        let overlaps = fix.edits.iter().any(|e| {
-            taken.iter().any(|t| {
-                e.range.start < t.end.max(t.start + 1)
-                    && t.start < e.range.end.max(e.range.start + 1)
-            })
-        });
-        if overlaps {
-            continue;
-        }
-        taken.extend(fix.edits.iter().map(|e| e.range.clone()));
-        edits.extend(fix.edits.iter().cloned());
-    }
-    edits
+    crate::analysis::fix_all(text, config).0
 }
 
 /// The smallest single edit turning `old` into `new`.
@@ -806,6 +777,7 @@ pub fn bank_findings(files: &[&FileSummary], config: &Config) -> Vec<(usize, Fin
 mod tests {
     use super::*;
     use crate::analysis::check_text;
+    use crate::document::apply_edits;
 
     const STORY: &str =
         "# Launch\n\n## Situation\nWe had a launch.\n\n## Action\nI cut the tests.\n";

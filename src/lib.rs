@@ -6,9 +6,11 @@
 
 pub mod analysis;
 pub mod assist;
+pub mod bank;
 pub mod config;
 pub mod document;
 pub mod rules;
+pub mod score;
 pub mod story;
 pub mod text;
 pub mod theme;

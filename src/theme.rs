@@ -229,6 +229,39 @@ mod tests {
     }
 
     #[test]
+    fn phrase_lists_are_sorted_and_free_of_duplicates() {
+        for theme in builtin() {
+            for (key, patterns) in &theme.phrases {
+                let mut sorted = patterns.clone();
+                sorted.sort();
+                sorted.dedup();
+                assert_eq!(&sorted, patterns, "{}: [phrases] {key}", theme.name);
+            }
+        }
+    }
+
+    #[test]
+    fn star_theme_keeps_to_structure_and_ownership() {
+        let star = find("star").unwrap();
+        assert!(star.phrases.is_empty(), "star.toml holds no phrase lists");
+        for id in [
+            "rebranded-success",
+            "risky-failure",
+            "no-agency",
+            "no-root-cause",
+            "vague-lesson",
+            "no-behavior-change",
+            "performative-self-criticism",
+            "no-ongoing-awareness",
+            "no-cost",
+            "no-immediate-recovery",
+            "missing-learning",
+        ] {
+            assert!(!star.applies(id), "{id}");
+        }
+    }
+
+    #[test]
     fn part_labels_are_sorted_lowercase_and_unique() {
         for kind in PartKind::ALL {
             let labels = &PARTS.spec(kind).labels;

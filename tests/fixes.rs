@@ -2,7 +2,6 @@
 //! fixed findings; the user's own text is never changed, only added to (or reordered by the
 //! reorder fix).
 
-use starling::document::apply_edits;
 use starling::{check_text, Config};
 
 const FORMS: &[&str] = &[
@@ -31,31 +30,9 @@ const FIXABLE: &[&str] = &[
     "unlabeled-parts",
 ];
 
-/// Applies every fix, round by round, skipping fixes that overlap one already taken.
+/// Applies every fix, as `starling check --fix` does.
 fn fix_all(text: &str) -> String {
-    let config = Config::default();
-    let mut text = text.to_string();
-    for _ in 0..10 {
-        let analysis = check_text(&text, &config);
-        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-        let mut edits = Vec::new();
-        for fix in analysis.findings.iter().filter_map(|f| f.fix.as_ref()) {
-            let clashes = fix.edits.iter().any(|e| {
-                taken
-                    .iter()
-                    .any(|t| e.range.start <= t.end && t.start <= e.range.end)
-            });
-            if !clashes {
-                taken.extend(fix.edits.iter().map(|e| e.range.clone()));
-                edits.extend(fix.edits.iter().cloned());
-            }
-        }
-        if edits.is_empty() {
-            break;
-        }
-        text = apply_edits(&text, &edits);
-    }
-    text
+    starling::analysis::fix_all(text, &Config::default()).0
 }
 
 /// Whether every word of `original` is still in `fixed`, as often: fixes add and reorder,

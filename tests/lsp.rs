@@ -110,7 +110,7 @@ fn a_quick_fix_inserts_the_missing_part_and_its_diagnostic_goes() {
     assert_eq!(fix["diagnostics"][0]["code"], "missing-learning");
     client.apply(&mut doc, &fix["edit"]);
     assert!(
-        doc.text.ends_with("## Result\nWe slipped.\n\n## Learning\n\nTODO: Root cause: why did it happen, beyond what went wrong?\nTODO: The change: what do you now do differently (a checklist, a test, a review, a habit)?\nTODO: Evidence: where has the change held since?\n"),
+        doc.text.ends_with("## Result\nWe slipped.\n\n## Learning\n\nTODO: Root cause: why did it happen, beyond what went wrong? (an assumption, a habit, a fear)\nTODO: The concrete change: what checklist, test, review, rule or recurring habit did you put in place?\nTODO: Evidence it stuck: where have you used the change since, and what happened?\n"),
         "{}",
         doc.text
     );
@@ -710,7 +710,7 @@ fn large_documents_are_checked_in_the_background_with_a_note() {
     let mut client = Client::start(
         dir.path(),
         ClientSetup {
-            init_options: json!({ "lsp": { "max-file-size": 2000 } }),
+            init_options: json!({ "max-file-size": 2000 }),
             ..ClientSetup::default()
         },
     );

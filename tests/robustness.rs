@@ -100,18 +100,28 @@ fn assert_fix_is_safe(text: &str, finding: &Finding) {
     let fixed = apply_edits(text, &fix.edits);
     let again = check_text(&fixed, &Config::default());
     assert_ranges_sound(&fixed, &again.findings);
-    let same_place_same_rule = again.findings.iter().any(|f| {
-        f.rule == finding.rule && f.message == finding.message && f.range == finding.range
-    });
+    // The finding is gone, or stays only to ask for the placeholder to be filled: the same
+    // fix is not offered again.
+    let offers = |findings: &[Finding]| {
+        findings
+            .iter()
+            .filter(|f| {
+                f.rule == finding.rule
+                    && f.message == finding.message
+                    && f.fix.as_ref().is_some_and(|g| g.title == fix.title)
+            })
+            .count()
+    };
+    let before = offers(&check_text(text, &Config::default()).findings);
     assert!(
-        !same_place_same_rule,
-        "fix `{}` left its finding:\n{text}\n---\n{fixed}",
+        offers(&again.findings) < before,
+        "fix `{}` did not take:\n{text}\n---\n{fixed}",
         fix.title
     );
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
     fn any_story_like_text_gives_sound_findings(text in story_text()) {
@@ -181,19 +191,9 @@ fn toml_string(s: &str) -> String {
 #[test]
 fn fix_all_twice_equals_fix_all_once() {
     let config = Config::default();
-    let fix_all = |text: &str| {
-        let mut text = text.to_string();
-        for _ in 0..100 {
-            let analysis = check_text(&text, &config);
-            let Some(fix) = analysis.findings.iter().find_map(|f| f.fix.clone()) else {
-                return text;
-            };
-            text = apply_edits(&text, &fix.edits);
-        }
-        panic!("fixes do not converge:\n{text}");
-    };
+    let fix_all = |text: &str| starling::analysis::fix_all(text, &config).0;
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    for _ in 0..100 {
+    for _ in 0..40 {
         let text = story_text()
             .new_tree(&mut runner)
             .expect("a value")

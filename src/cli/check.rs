@@ -12,9 +12,8 @@ use rayon::prelude::*;
 
 use super::output::{self, Report};
 use super::{FailOn, EXIT_ERROR, EXIT_FINDINGS};
-use crate::analysis::{check_text, Analysis};
+use crate::analysis::check_text;
 use crate::config::{self, Config, ConfigError};
-use crate::document::apply_edits;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -152,6 +151,7 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     reports.sort_by(|a, b| a.path.cmp(&b.path));
+    add_bank_findings(&mut reports, &jobs);
 
     let color = match args.color {
         ColorChoice::Always => true,
@@ -196,8 +196,47 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn config_error(err: ConfigError) -> anyhow::Error {
+pub(super) fn config_error(err: ConfigError) -> anyhow::Error {
     anyhow::anyhow!("invalid configuration: {err}")
+}
+
+/// Adds the story bank's findings (`prompt-coverage`) to the report of the first story file of
+/// each theme, once every file is checked.
+fn add_bank_findings(reports: &mut [Report], jobs: &[(Input, Config)]) {
+    let configs: HashMap<String, &Config> = jobs
+        .iter()
+        .map(|(input, config)| (input.display(), config))
+        .collect();
+    let mut summaries = Vec::new();
+    for (index, report) in reports.iter().enumerate() {
+        let Some(config) = configs.get(&report.path) else {
+            continue;
+        };
+        summaries.extend(crate::bank::summaries(
+            index,
+            &report.text,
+            &report.analysis,
+            config,
+        ));
+    }
+    let config = jobs
+        .first()
+        .map(|(_, config)| config.clone())
+        .unwrap_or_default();
+    for found in crate::bank::coverage(&summaries, &config) {
+        let report = &mut reports[found.file];
+        let config = configs.get(&report.path).copied().unwrap_or(&config);
+        let findings = crate::analysis::finish(
+            &report.text,
+            &report.analysis.outline,
+            vec![found.finding],
+            config,
+        );
+        report.analysis.findings.extend(findings);
+        report.analysis.findings.sort_by(|a, b| {
+            (a.range.start, a.range.end, a.rule).cmp(&(b.range.start, b.range.end, b.rule))
+        });
+    }
 }
 
 /// Checks one input, applying fixes when asked.
@@ -222,7 +261,7 @@ fn check_one(
         }
     };
     let (text, analysis) = if fix {
-        let (fixed, analysis) = fix_text(&text, config);
+        let (fixed, analysis) = crate::analysis::fix_all(&text, config);
         if fixed != text {
             if let Input::File(path) = input {
                 write_atomically(path, &fixed)?;
@@ -245,7 +284,7 @@ fn megabytes(bytes: u64) -> String {
 }
 
 /// Reads a file as UTF-8 text; anything else is a clear error.
-fn read_text(path: &Path) -> anyhow::Result<String> {
+pub(super) fn read_text(path: &Path) -> anyhow::Result<String> {
     let bytes = std::fs::read(path).context("cannot read")?;
     let text = String::from_utf8(bytes).map_err(|err| {
         anyhow::anyhow!(
@@ -257,36 +296,6 @@ fn read_text(path: &Path) -> anyhow::Result<String> {
         anyhow::bail!("looks like a binary file (it holds NUL bytes); skipped");
     }
     Ok(text)
-}
-
-/// Applies every fix, re-checking after each round, until no fix is left (at most a few
-/// rounds: fixes of one round never overlap).
-pub fn fix_text(text: &str, config: &Config) -> (String, Analysis) {
-    let mut text = text.to_string();
-    for _ in 0..8 {
-        let analysis = check_text(&text, config);
-        let mut edits = Vec::new();
-        let mut taken: Vec<std::ops::Range<usize>> = Vec::new();
-        for fix in analysis.findings.iter().filter_map(|f| f.fix.as_ref()) {
-            let overlaps = fix.edits.iter().any(|e| {
-                taken.iter().any(|t| {
-                    e.range.start < t.end.max(t.start + 1)
-                        && t.start < e.range.end.max(e.range.start + 1)
-                })
-            });
-            if overlaps {
-                continue;
-            }
-            taken.extend(fix.edits.iter().map(|e| e.range.clone()));
-            edits.extend(fix.edits.iter().cloned());
-        }
-        if edits.is_empty() {
-            return (text, analysis);
-        }
-        text = apply_edits(&text, &edits);
-    }
-    let analysis = check_text(&text, config);
-    (text, analysis)
 }
 
 /// Writes `text` to `path` through a temporary file in the same folder, renamed over it.
@@ -308,7 +317,10 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// The files to check: named files always; folders searched for story files by the include
 /// globs (and Markdown whose front matter says it holds stories), honouring `.gitignore`.
-fn collect_inputs(paths: &[PathBuf], configs: &mut ConfigCache) -> anyhow::Result<Vec<Input>> {
+pub(super) fn collect_inputs(
+    paths: &[PathBuf],
+    configs: &mut ConfigCache,
+) -> anyhow::Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -389,20 +401,20 @@ fn front_matter_says_stories(path: &Path) -> bool {
 }
 
 /// Configurations by folder: the explicit one, or the nearest `starling.toml`.
-struct ConfigCache {
+pub(super) struct ConfigCache {
     explicit: Option<Config>,
     by_file: HashMap<PathBuf, Config>,
 }
 
 impl ConfigCache {
-    fn new(explicit: Option<Config>) -> Self {
+    pub(super) fn new(explicit: Option<Config>) -> Self {
         Self {
             explicit,
             by_file: HashMap::new(),
         }
     }
 
-    fn for_file(&mut self, file: &Path) -> anyhow::Result<Config> {
+    pub(super) fn for_file(&mut self, file: &Path) -> anyhow::Result<Config> {
         if let Some(config) = &self.explicit {
             return Ok(config.clone());
         }

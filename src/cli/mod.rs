@@ -2,6 +2,7 @@
 
 mod check;
 mod output;
+mod score;
 
 use std::process::ExitCode;
 
@@ -21,6 +22,9 @@ pub struct Cli {
 pub enum Command {
     /// Check story files and folders (`-` reads standard input).
     Check(check::CheckArgs),
+    /// Score each story on the rubric's five dimensions (and, with `--follow-ups`, its
+    /// follow-up readiness).
+    Score(score::ScoreArgs),
     /// List the rules.
     Rules {
         /// Print JSON instead of a table.
@@ -81,6 +85,7 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check::run(args),
+        Command::Score(args) => score::run(args),
         Command::Rules {
             markdown: Some(dir),
             ..

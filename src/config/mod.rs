@@ -330,8 +330,14 @@ impl Config {
         let lsp = raw.lsp.clone().unwrap_or_default();
 
         let mut lexicons = HashMap::new();
+        // Every theme reads the default theme's phrase lists (the ownership rules of `star`
+        // need them), with its own lists on top.
+        let shared = theme::find(theme::DEFAULT_THEME)
+            .map(|t| t.phrases.clone())
+            .unwrap_or_default();
         for theme in theme::builtin() {
-            let mut lists = theme.phrases.clone();
+            let mut lists = shared.clone();
+            lists.extend(theme.phrases.clone());
             for (key, patterns) in &extra {
                 lists
                     .entry(key.clone())

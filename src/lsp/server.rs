@@ -313,6 +313,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let bank_gate = self.session.bank_gate.write().await;
         let mut config_changed = false;
         for change in params.changes {
             let Some(path) = from_lsp::path(&change.uri) else {
@@ -327,6 +328,7 @@ impl LanguageServer for Backend {
                 self.session.update_bank_file(path).await;
             }
         }
+        drop(bank_gate);
         if config_changed {
             self.config_changed().await;
             let session = self.session.clone();
@@ -532,6 +534,7 @@ impl LanguageServer for Backend {
         &self,
         _: WorkspaceDiagnosticParams,
     ) -> Result<WorkspaceDiagnosticReportResult> {
+        let _bank_gate = self.session.bank_gate.read().await;
         let (paths, open): (Vec<_>, Vec<_>) = {
             let state = self.session.state();
             let paths = state.bank.keys().cloned().collect();

@@ -323,6 +323,9 @@ pub struct Session {
     level: Level,
     pub shutdown_requested: AtomicBool,
     scans: AtomicU8,
+    /// Held for writing while files changed on disk are re-read into the bank, and for
+    /// reading by `workspace/diagnostic`, so that a pull sent after a change sees it.
+    pub bank_gate: tokio::sync::RwLock<()>,
 }
 
 impl Session {
@@ -335,6 +338,7 @@ impl Session {
             level,
             shutdown_requested: AtomicBool::new(false),
             scans: AtomicU8::new(0),
+            bank_gate: tokio::sync::RwLock::new(()),
         })
     }
 

@@ -129,6 +129,16 @@ pub fn outside_code(text: &str, from: usize, at: usize) -> usize {
     open.map_or(at, |(start, _)| start)
 }
 
+/// Whether `line` is a list item (`- x`, `* x`, `+ x`, `1. x`, `1) x`), indented or not.
+fn is_list_line(line: &str) -> bool {
+    let line = line.trim_start();
+    if line.starts_with(['-', '*', '+']) {
+        return line[1..].starts_with([' ', '\t']) || line.len() == 1;
+    }
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    digits > 0 && line[digits..].starts_with(['.', ')'])
+}
+
 /// An edit inserting `block` (a whole part, ending with a newline) at `at`, with the blank
 /// lines Markdown needs around it: none inside a list, one elsewhere.
 pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> TextEdit {
@@ -139,7 +149,18 @@ pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> Tex
     let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
     // Inside a list, items follow each other; anything else gets a blank line before it, so
     // that no table, HTML block or paragraph above can swallow it.
-    let tight = matches!(form, LabelForm::List { .. });
+    // A list item is only written tight against list lines on both sides.
+    let prev_line = trimmed.rsplit('\n').next().unwrap_or("");
+    let next_line = text[at..]
+        .trim_start_matches(['\r', '\n'])
+        .lines()
+        .next()
+        .unwrap_or("");
+    let tight = matches!(form, LabelForm::List { .. })
+        && is_list_line(prev_line)
+        && (text[at..].trim().is_empty()
+            || is_list_line(next_line)
+            || next_line.starts_with([' ', '\t']));
     let start = if trimmed.is_empty() { 0 } else { trimmed.len() };
     let mut prefix = String::new();
     if start > 0 {
@@ -153,6 +174,76 @@ pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> Tex
         body.push_str(line_break);
     }
     TextEdit::replace(start..at, format!("{prefix}{body}"))
+}
+
+/// An edit adding the placeholder line `TODO: {prompt}` at the end of `part`, in its form (a
+/// list item's continuation is indented under the item). `None` when the part already holds
+/// that placeholder: the finding stays until real text replaces it, and the fix is not offered
+/// twice.
+pub fn append_placeholder(text: &str, part: &crate::story::Part, prompt: &str) -> Option<TextEdit> {
+    let line = format!("{PLACEHOLDER} {prompt}");
+    let body = part.body.start.min(text.len())..part.body.end.min(text.len());
+    if text[part.range.start.min(text.len())..part.range.end.min(text.len())].contains(&line) {
+        return None;
+    }
+    let content = text[body.clone()].trim_end();
+    let end = if content.trim().is_empty() {
+        // An empty body: write right after the label.
+        part.range.start + text[part.range.clone()].trim_end().len()
+    } else {
+        body.start + content.len()
+    };
+    let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let last = &text[line_start..end];
+    let indent = list_content_indent(last).unwrap_or_else(|| {
+        let blank = last.len() - last.trim_start().len();
+        if part
+            .label
+            .as_ref()
+            .is_some_and(|l| l.range.start >= line_start)
+        {
+            String::new()
+        } else {
+            last[..blank].to_string()
+        }
+    });
+    let empty = content.trim().is_empty();
+    let heading = part
+        .label
+        .as_ref()
+        .is_some_and(|l| matches!(l.form, LabelForm::Heading { .. }));
+    let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let gap = if empty && heading {
+        format!("{line_break}{line_break}")
+    } else {
+        line_break.to_string()
+    };
+    // A line right below would join the placeholder's paragraph (or turn it into a setext
+    // heading): keep a blank line between them.
+    let after = &text[end..];
+    let next_line = after
+        .strip_prefix(line_break)
+        .or_else(|| after.strip_prefix('\n'))
+        .map(|rest| rest.lines().next().unwrap_or(""));
+    let tail = if next_line.is_some_and(|l| !l.trim().is_empty()) {
+        line_break
+    } else {
+        ""
+    };
+    Some(TextEdit::replace(
+        end..end,
+        format!("{gap}{indent}{line}{tail}"),
+    ))
+}
+
+/// The indentation of a list item's content, as spaces: `"- text"` gives two spaces.
+fn list_content_indent(line: &str) -> Option<String> {
+    static MARKER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^([ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+)").expect("valid")
+    });
+    MARKER
+        .captures(line)
+        .map(|c| " ".repeat(c[1].chars().count()))
 }
 
 #[cfg(test)]

@@ -4,8 +4,14 @@
 //! `starling explain` and on hover), and an `impl Rule` with its check. Register it in
 //! [`registry`].
 
+pub mod bank;
+pub mod choosing;
+pub mod depth;
 pub mod docs;
 pub mod fixes;
+pub mod impact;
+pub mod ownership;
+pub mod reading;
 pub mod registry;
 pub mod structure;
 pub mod suppress;

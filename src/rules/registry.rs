@@ -1,5 +1,18 @@
 //! Every rule, in one sorted list.
 
+use super::bank::{missing_prompt::MissingPrompt, prompt_coverage::PromptCoverage};
+use super::choosing::{rebranded_success::RebrandedSuccess, risky_failure::RiskyFailure};
+use super::depth::{
+    no_behavior_change::NoBehaviorChange, no_ongoing_awareness::NoOngoingAwareness,
+    no_root_cause::NoRootCause, performative_self_criticism::PerformativeSelfCriticism,
+    vague_lesson::VagueLesson,
+};
+use super::impact::{
+    no_cost::NoCost, no_immediate_recovery::NoImmediateRecovery, no_metric::NoMetric,
+};
+use super::ownership::{
+    blame_shifting::BlameShifting, hero_framing::HeroFraming, no_agency::NoAgency, we_not_i::WeNotI,
+};
 use super::structure::{
     empty_section::EmptySection, malformed_front_matter::MalformedFrontMatter,
     missing_learning::MissingLearning, missing_star_section::MissingStarSection,
@@ -11,17 +24,36 @@ use super::{Rule, RuleMeta};
 
 /// The rules that check one story at a time, sorted by id.
 static STORY_RULES: &[&dyn Rule] = &[
+    &BlameShifting,
     &EmptySection,
+    &HeroFraming,
     &MissingLearning,
+    &MissingPrompt,
     &MissingStarSection,
+    &NoAgency,
+    &NoBehaviorChange,
+    &NoCost,
+    &NoImmediateRecovery,
+    &NoMetric,
+    &NoOngoingAwareness,
+    &NoRootCause,
+    &PerformativeSelfCriticism,
+    &RebrandedSuccess,
+    &RiskyFailure,
     &SectionOrder,
     &SpeakingTime,
     &StorytellingHeavy,
     &UnlabeledParts,
+    &VagueLesson,
+    &WeNotI,
 ];
 
 /// Rules checked once per file or per bank rather than per story.
-static OTHER_RULES: &[&RuleMeta] = &[&MalformedFrontMatter::META, &UnknownRuleId::META];
+static OTHER_RULES: &[&RuleMeta] = &[
+    &MalformedFrontMatter::META,
+    &PromptCoverage::META,
+    &UnknownRuleId::META,
+];
 
 /// The per-story rules.
 pub fn all() -> &'static [&'static dyn Rule] {

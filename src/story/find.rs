@@ -467,14 +467,26 @@ fn build_stories(
     }
 }
 
-/// Infers parts from unlabeled prose: each sentence takes the part of its cue, if any, or the
-/// part before it; the parts only move forward in STAR order.
+/// Infers parts from unlabeled prose, in STAR order. A story told in three or more paragraphs
+/// is read paragraph by paragraph (a paragraph takes the first part its sentences cue, else a
+/// part judged from what it tells, and a later sentence cueing the very next part starts that
+/// part); shorter prose
+/// is read sentence by sentence (each sentence takes the part of its cue, or the part before
+/// it). Parts only move forward.
 fn infer_parts(text: &str, range: Range<usize>, opaque: &[Range<usize>]) -> Vec<Part> {
     let prose = Prose::new(text, range, opaque);
-    let mut parts: Vec<Part> = Vec::new();
-    let mut current = PartKind::Situation;
-    for (sentence_range, sentence) in prose.sentence_texts() {
-        let cued = [
+    let sentences: Vec<(Range<usize>, &str)> = prose.sentence_texts().collect();
+    let paragraph_of: Vec<usize> = sentences
+        .iter()
+        .map(|(r, _)| prose.text()[..r.start].matches('\n').count())
+        .collect();
+    let n_paragraphs = {
+        let mut ids = paragraph_of.clone();
+        ids.dedup();
+        ids.len()
+    };
+    let cue_of = |sentence: &str, current: PartKind| {
+        [
             PartKind::Learning,
             PartKind::Result,
             PartKind::Task,
@@ -482,18 +494,60 @@ fn infer_parts(text: &str, range: Range<usize>, opaque: &[Range<usize>]) -> Vec<
             PartKind::Situation,
         ]
         .into_iter()
-        .find(|kind| *kind >= current && PARTS.cues(*kind).is_match(sentence));
-        if let Some(kind) = cued {
+        .find(|kind| *kind >= current && PARTS.cues(*kind).is_match(sentence))
+    };
+    let mut kinds = Vec::with_capacity(sentences.len());
+    let mut current = PartKind::Situation;
+    if n_paragraphs >= 3 {
+        let mut start = 0;
+        while start < sentences.len() {
+            let end = (start..sentences.len())
+                .find(|&i| paragraph_of[i] != paragraph_of[start])
+                .unwrap_or(sentences.len());
+            let paragraph = &sentences[start..end];
+            let kind = paragraph
+                .iter()
+                .find_map(|(_, s)| cue_of(s, current))
+                .unwrap_or_else(|| {
+                    if start == 0 {
+                        current
+                    } else {
+                        uncued_paragraph(paragraph.iter().map(|(_, s)| *s), current)
+                    }
+                });
+            // Inside the paragraph, a sentence that cues the very next part starts it ("...
+            // It was my job to ...").
             current = kind;
+            for (i, (_, sentence)) in paragraph.iter().enumerate() {
+                if i > 0 {
+                    if let Some(next) =
+                        cue_of(sentence, current).filter(|k| *k as usize == current as usize + 1)
+                    {
+                        current = next;
+                    }
+                }
+                kinds.push(current);
+            }
+            start = end;
         }
-        let doc = prose.to_doc_range(sentence_range);
+    } else {
+        for (_, sentence) in &sentences {
+            if let Some(kind) = cue_of(sentence, current) {
+                current = kind;
+            }
+            kinds.push(current);
+        }
+    }
+    let mut parts: Vec<Part> = Vec::new();
+    for ((sentence_range, _), kind) in sentences.iter().zip(kinds) {
+        let doc = prose.to_doc_range(sentence_range.clone());
         match parts.last_mut() {
-            Some(last) if last.kind == current => {
+            Some(last) if last.kind == kind => {
                 last.range.end = doc.end;
                 last.body.end = doc.end;
             }
             _ => parts.push(Part {
-                kind: current,
+                kind,
                 also: Vec::new(),
                 label: None,
                 range: doc.clone(),
@@ -502,6 +556,24 @@ fn infer_parts(text: &str, range: Range<usize>, opaque: &[Range<usize>]) -> Vec<
         }
     }
     parts
+}
+
+/// The part of a paragraph with no cue: someone acting before the Action is the Action; a
+/// paragraph of figures with no "I" after the Action is the Result; else the part goes on.
+fn uncued_paragraph<'a>(sentences: impl Iterator<Item = &'a str>, current: PartKind) -> PartKind {
+    let text: Vec<&str> = sentences.collect();
+    let joined = text.join(" ");
+    let actors = crate::text::pronouns::actors(&joined);
+    if current < PartKind::Action && actors.i + actors.we > 0 {
+        PartKind::Action
+    } else if current == PartKind::Action
+        && actors.i == 0
+        && crate::text::figures::has_figure(&joined)
+    {
+        PartKind::Result
+    } else {
+        current
+    }
 }
 
 #[cfg(test)]
@@ -577,6 +649,20 @@ I learned to treat rehearsals as part of the change, and since then every upgrad
             [Situation, Task, Action, Result, Learning]
         );
         assert!(found[0].parts.iter().all(Part::is_inferred));
+    }
+
+    #[test]
+    fn paragraphs_are_read_whole() {
+        let text = "# Hiring\n\nTwo years ago I ran a support team of nine at a software company that grew fast. \
+It was my job to fill the senior seat.\n\n\
+That year we hired in a hurry. We skipped the reference checks and we made an offer in a day.\n\n\
+The hire left after 60 days, and the seat stayed empty for four months.\n\n\
+I learned to hold the debrief before anyone speaks, and since then every hire has had one.\n";
+        let found = stories(text);
+        assert_eq!(
+            kinds(&found[0]),
+            [Situation, Task, Action, Result, Learning]
+        );
     }
 
     #[test]

@@ -1,5 +1,13 @@
 //! The prose of a story part, as a careful reader sees it: Markdown syntax, code spans, link
-//! targets and HTML comments left out, with a map back to document offsets.
+//! targets and HTML comments left out, curly apostrophes made straight, with a map back to
+//! document offsets.
+//!
+//! The modules below read that prose: quoted speech, negation, figures and pronouns.
+
+pub mod figures;
+pub mod negation;
+pub mod pronouns;
+pub mod quotes;
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -10,8 +18,10 @@ use regex::Regex;
 #[derive(Debug, Clone, Default)]
 pub struct Prose {
     text: String,
-    /// Runs copied verbatim: (start in `text`, start in the document, length).
-    runs: Vec<(usize, usize, usize)>,
+    /// Runs copied from the document: (start in `text`, start in the document, length in
+    /// `text`, length in the document). The lengths differ only where a character was
+    /// normalized (a curly apostrophe `’` written as `'`).
+    runs: Vec<(usize, usize, usize, usize)>,
     /// Sentences as ranges of `text`.
     sentences: Vec<Range<usize>>,
 }
@@ -94,10 +104,11 @@ impl Prose {
     /// The prose of a plain string (no Markdown), mapped to offsets `base..`.
     pub fn plain(text: &str, base: usize) -> Self {
         let mut prose = Prose {
-            text: text.to_owned(),
-            runs: vec![(0, base, text.len())],
+            text: String::with_capacity(text.len()),
+            runs: Vec::new(),
             sentences: Vec::new(),
         };
+        prose.push_normalized(base, text);
         prose.sentences = split_sentences(&prose.text);
         prose
     }
@@ -133,12 +144,18 @@ impl Prose {
 
     /// The document offset of prose offset `at`.
     pub fn to_doc(&self, at: usize) -> usize {
-        let idx = self.runs.partition_point(|(start, _, _)| *start <= at);
+        let idx = self.runs.partition_point(|(start, ..)| *start <= at);
         if idx == 0 {
-            return self.runs.first().map_or(0, |(_, doc, _)| *doc);
+            return self.runs.first().map_or(0, |(_, doc, ..)| *doc);
         }
-        let (start, doc, len) = self.runs[idx - 1];
-        doc + (at - start).min(len)
+        let (start, doc, len, doc_len) = self.runs[idx - 1];
+        if len == doc_len {
+            doc + (at - start).min(len)
+        } else if at == start {
+            doc
+        } else {
+            doc + doc_len
+        }
     }
 
     /// The document range of prose range `range`.
@@ -147,28 +164,50 @@ impl Prose {
         // Map the end from its last byte, so that a range ending at a run boundary does not
         // stretch over the skipped syntax after it.
         let end = if range.end > range.start {
-            self.to_doc(range.end - 1) + 1
+            self.to_doc_end(range.end)
         } else {
             start
         };
-        let end = self.ceil_doc(end);
         start..end.max(start)
     }
 
-    /// Rounds a document offset up to the end of the character it falls in, using the runs.
-    fn ceil_doc(&self, doc_offset: usize) -> usize {
-        let Some(&(start, doc, _)) = self
-            .runs
-            .iter()
-            .find(|(_, d, len)| *d <= doc_offset && doc_offset <= d + len)
-        else {
-            return doc_offset;
+    /// The document offset just after prose byte `end - 1`, rounded up to a character end.
+    fn to_doc_end(&self, end: usize) -> usize {
+        let last = end - 1;
+        let idx = self.runs.partition_point(|(start, ..)| *start <= last);
+        let Some(&(start, doc, len, doc_len)) = idx.checked_sub(1).map(|i| &self.runs[i]) else {
+            return self.to_doc(last) + 1;
         };
-        let mut at = start + (doc_offset - doc);
-        while at < self.text.len() && !self.text.is_char_boundary(at) {
+        if len != doc_len {
+            return doc + doc_len;
+        }
+        let mut at = (last - start).min(len) + 1;
+        while start + at < self.text.len() && at < len && !self.text.is_char_boundary(start + at) {
             at += 1;
         }
-        doc + (at - start)
+        doc + at
+    }
+
+    /// Appends `piece` (document text starting at `doc`), writing curly single quotes as `'`.
+    fn push_normalized(&mut self, doc: usize, piece: &str) {
+        let mut from = 0;
+        for (i, c) in piece.char_indices() {
+            if c == '’' || c == '‘' {
+                if i > from {
+                    self.runs
+                        .push((self.text.len(), doc + from, i - from, i - from));
+                    self.text.push_str(&piece[from..i]);
+                }
+                self.runs.push((self.text.len(), doc + i, 1, c.len_utf8()));
+                self.text.push('\'');
+                from = i + c.len_utf8();
+            }
+        }
+        if piece.len() > from {
+            let len = piece.len() - from;
+            self.runs.push((self.text.len(), doc + from, len, len));
+            self.text.push_str(&piece[from..]);
+        }
     }
 
     fn push_inline(&mut self, doc: &str, base: usize, line: &str) {
@@ -177,8 +216,7 @@ impl Prose {
         let mut run_start = 0;
         let flush = |prose: &mut Prose, from: usize, to: usize| {
             if to > from {
-                prose.runs.push((prose.text.len(), base + from, to - from));
-                prose.text.push_str(&line[from..to]);
+                prose.push_normalized(base + from, &line[from..to]);
             }
         };
         while i < bytes.len() {
@@ -355,6 +393,22 @@ mod tests {
         let prose = Prose::new(doc, 0..doc.len(), &[]);
         let got: Vec<&str> = prose.sentence_texts().map(|(_, s)| s).collect();
         assert_eq!(got, ["Result", "It cost us two weeks", "a list item"]);
+    }
+
+    #[test]
+    fn curly_apostrophes_are_straight_and_map_back() {
+        let doc = "I didn’t blame ‘them’ at all.";
+        let prose = Prose::new(doc, 0..doc.len(), &[]);
+        assert_eq!(prose.text(), "I didn't blame 'them' at all.");
+        let at = prose.text().find("didn't").unwrap();
+        assert_eq!(&doc[prose.to_doc_range(at..at + 6)], "didn’t");
+        let at = prose.text().find("'them'").unwrap();
+        assert_eq!(&doc[prose.to_doc_range(at..at + 6)], "‘them’");
+        let at = prose.text().find("blame").unwrap();
+        assert_eq!(&doc[prose.to_doc_range(at..at + 5)], "blame");
+        let plain = Prose::plain("it’s", 10);
+        assert_eq!(plain.text(), "it's");
+        assert_eq!(plain.to_doc_range(0..4), 10..16);
     }
 
     #[test]

@@ -112,6 +112,6 @@ mod tests {
     #[test]
     fn the_fix_inserts_the_three_prompts() {
         let fixed = fix_all_clears("missing-learning", NO_LEARNING);
-        assert!(fixed.ends_with("## Learning\n\nTODO: Root cause: why did it happen, beyond what went wrong?\nTODO: The change: what do you now do differently (a checklist, a test, a review, a habit)?\nTODO: Evidence: where has the change held since?\n"), "{fixed}");
+        assert!(fixed.ends_with("## Learning\n\nTODO: Root cause: why did it happen, beyond what went wrong? (an assumption, a habit, a fear)\nTODO: The concrete change: what checklist, test, review, rule or recurring habit did you put in place?\nTODO: Evidence it stuck: where have you used the change since, and what happened?\n"), "{fixed}");
     }
 }
