@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod config;
 pub mod document;
+pub mod incremental;
 pub mod rules;
 pub mod story;
 pub mod text;
@@ -15,6 +16,7 @@ pub mod theme;
 pub use analysis::{analyze, check_text, Analysis};
 pub use config::Config;
 pub use document::Document;
+pub use incremental::{AnalysisSnapshot, ByteEdit, IncrementalAnalysis};
 pub use rules::{Finding, Severity};
 pub mod cli;
 pub mod lsp;

@@ -219,7 +219,7 @@ impl Prose {
                     }
                     run_start = i;
                 }
-                None => i += 1,
+                None => i += rest.chars().next().map_or(1, char::len_utf8),
             }
         }
         flush(self, run_start, line.len());
