@@ -11,7 +11,7 @@ use crate::config::{Config, RuleSetting};
 use crate::rules::structure::{
     malformed_front_matter::MalformedFrontMatter, unknown_rule_id::UnknownRuleId,
 };
-use crate::rules::suppress::{directives, Suppressions};
+use crate::rules::suppress::{directives, Directive, Suppressions};
 use crate::rules::{self, Context, Finding};
 use crate::story::{Outline, Story};
 use crate::theme::{self, Theme};
@@ -37,8 +37,9 @@ pub fn analyze(text: &str, tree: &Tree, config: &Config) -> Analysis {
     for index in 0..outline.stories.len() {
         findings.extend(check_story(text, &outline, index, config));
     }
-    findings.extend(file_findings(text, &outline));
-    let findings = finish(text, &outline, findings, config);
+    let directives = directives(text, &outline.opaque);
+    findings.extend(file_findings(&outline, &directives));
+    let findings = finish_with(text, &outline, findings, config, &directives);
     Analysis { outline, findings }
 }
 
@@ -86,8 +87,8 @@ pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config)
     findings
 }
 
-/// Findings about the file rather than a story: front matter and directives.
-fn file_findings(text: &str, outline: &Outline) -> Vec<Finding> {
+/// Findings about the file rather than a story: front matter and `directives`.
+pub fn file_findings(outline: &Outline, directives: &[Directive]) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some((range, message)) = &outline.file.error {
         out.push(Finding::new(
@@ -97,7 +98,7 @@ fn file_findings(text: &str, outline: &Outline) -> Vec<Finding> {
         ));
     }
     let known: Vec<&str> = rules::registry::metas().iter().map(|m| m.id).collect();
-    for directive in directives(text, &outline.opaque) {
+    for directive in directives {
         for (id, range) in &directive.rules {
             if !known.contains(&id.as_str()) {
                 out.push(Finding::new(
@@ -118,8 +119,24 @@ pub fn finish(
     findings: Vec<Finding>,
     config: &Config,
 ) -> Vec<Finding> {
-    let suppressions =
-        Suppressions::new(text, &directives(text, &outline.opaque), &outline.stories);
+    finish_with(
+        text,
+        outline,
+        findings,
+        config,
+        &directives(text, &outline.opaque),
+    )
+}
+
+/// [`finish`] with the document's directives already found.
+pub fn finish_with(
+    text: &str,
+    outline: &Outline,
+    findings: Vec<Finding>,
+    config: &Config,
+    directives: &[Directive],
+) -> Vec<Finding> {
+    let suppressions = Suppressions::new(text, directives, &outline.stories);
     let mut out: Vec<Finding> = findings
         .into_iter()
         .filter_map(|mut finding| {

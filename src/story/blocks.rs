@@ -57,9 +57,17 @@ impl Block {
 
 /// Every block of `tree` in document order.
 pub fn blocks(tree: &Tree, text: &str) -> Vec<Block> {
+    blocks_in(tree, text, 0..text.len())
+}
+
+/// The blocks of `tree` that start inside `window` (or at its end, when that is the end of the
+/// text), in document order.
+pub fn blocks_in(tree: &Tree, text: &str, window: Range<usize>) -> Vec<Block> {
     let query = &*BLOCKS_QUERY;
     let names = query.capture_names();
     let mut cursor = QueryCursor::new();
+    cursor.set_byte_range(window.clone());
+    let inside = |at: usize| window.start <= at && (at < window.end || at == text.len());
     let mut out = Vec::new();
     let mut setext_paragraphs = std::collections::HashSet::new();
     let mut matches = cursor.matches(query, tree.root_node(), text.as_bytes());
@@ -76,6 +84,9 @@ pub fn blocks(tree: &Tree, text: &str) -> Vec<Block> {
         }
         let Some((name, node)) = outer else { continue };
         let range = node.byte_range();
+        if !inside(range.start) {
+            continue;
+        }
         let block = match name {
             "heading.atx" | "heading.setext" => {
                 let setext = name == "heading.setext";

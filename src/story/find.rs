@@ -22,7 +22,7 @@ use crate::theme::PARTS;
 /// Fewest words for unlabeled prose under a heading to count as a story.
 const MIN_PROSE_STORY_WORDS: usize = 40;
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Heading {
     range: Range<usize>,
     content: Range<usize>,
@@ -30,7 +30,7 @@ struct Heading {
     is_label: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct Hit {
     kinds: Vec<PartKind>,
     label: Range<usize>,
@@ -39,7 +39,7 @@ struct Hit {
     form: LabelForm,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 struct MetaLine {
     range: Range<usize>,
     key: String,
@@ -48,75 +48,321 @@ struct MetaLine {
 
 /// Finds the file metadata and every story of `text`, parsed as `tree`.
 pub fn outline(text: &str, tree: &Tree) -> Outline {
-    let mut file = FileMeta::default();
-    let mut opaque = Vec::new();
-    let mut headings = Vec::new();
-    let mut hits = Vec::new();
-    let mut meta_lines = Vec::new();
-    let mut list_items: HashMap<usize, (String, String)> = HashMap::new();
+    let scan = Scan::new(text, tree, 0..text.len());
+    let (outline, _) = scan.assemble(text, None);
+    outline
+}
 
-    for block in blocks::blocks(tree, text) {
-        match block {
-            Block::FrontMatter { range } => {
-                if text[..range.start].trim().is_empty() && file.front_matter.is_none() {
-                    file = meta::front_matter(text, range.clone());
+/// What the block scan finds: headings, labels, metadata lines and opaque blocks, each list in
+/// document order. It is the expensive part of finding stories (the tree query and the label
+/// patterns), and every item lies inside one top-level block, so it can be redone for a window
+/// of blocks and spliced in.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    file: FileMeta,
+    opaque: Vec<Range<usize>>,
+    headings: Vec<Heading>,
+    hits: Vec<Hit>,
+    meta_lines: Vec<MetaLine>,
+}
+
+impl Scan {
+    /// Scans the blocks of `tree` that start inside `window`, keeping the items that start
+    /// inside it.
+    pub fn new(text: &str, tree: &Tree, window: Range<usize>) -> Self {
+        let mut file = FileMeta::default();
+        let mut opaque = Vec::new();
+        let mut headings = Vec::new();
+        let mut hits = Vec::new();
+        let mut meta_lines = Vec::new();
+        let mut list_items: HashMap<usize, (String, String)> = HashMap::new();
+
+        for block in blocks::blocks_in(tree, text, window.clone()) {
+            match block {
+                Block::FrontMatter { range } => {
+                    if text[..range.start].trim().is_empty() && file.front_matter.is_none() {
+                        file = meta::front_matter(text, range.clone());
+                    }
+                    opaque.push(range);
                 }
-                opaque.push(range);
-            }
-            Block::Opaque { range } => opaque.push(range),
-            Block::Heading {
-                range,
-                content,
-                level,
-                setext,
-            } => {
-                let heading_text = &text[content.clone()];
-                let kinds = labels::heading_label(heading_text);
-                let label_range = blocks::trim_range(text, range.clone());
-                if let Some(kinds) = &kinds {
-                    hits.push(Hit {
-                        kinds: kinds.clone(),
-                        label: label_range.clone(),
-                        content: range.end,
-                        text: heading_text.to_string(),
-                        form: LabelForm::Heading { level, setext },
-                    });
-                }
-                headings.push(Heading {
-                    range: label_range,
+                Block::Opaque { range } => opaque.push(range),
+                Block::Heading {
+                    range,
                     content,
                     level,
-                    is_label: kinds.is_some(),
-                });
-            }
-            Block::ListItem { range, marker, .. } => {
-                let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-                let indent: String = text[line_start..marker.start]
-                    .chars()
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
-                let mut content = marker.end;
-                while matches!(text.as_bytes().get(content), Some(b' ' | b'\t')) {
-                    content += 1;
+                    setext,
+                } => {
+                    let heading_text = &text[content.clone()];
+                    let kinds = labels::heading_label(heading_text);
+                    let label_range = blocks::trim_range(text, range.clone());
+                    if let Some(kinds) = &kinds {
+                        hits.push(Hit {
+                            kinds: kinds.clone(),
+                            label: label_range.clone(),
+                            content: range.end,
+                            text: heading_text.to_string(),
+                            form: LabelForm::Heading { level, setext },
+                        });
+                    }
+                    headings.push(Heading {
+                        range: label_range,
+                        content,
+                        level,
+                        is_label: kinds.is_some(),
+                    });
                 }
-                list_items.insert(content, (indent, text[marker].trim().to_string()));
+                Block::ListItem { range, marker, .. } => {
+                    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                    let indent: String = text[line_start..marker.start]
+                        .chars()
+                        .map(|c| if c == '\t' { '\t' } else { ' ' })
+                        .collect();
+                    let mut content = marker.end;
+                    while matches!(text.as_bytes().get(content), Some(b' ' | b'\t')) {
+                        content += 1;
+                    }
+                    list_items.insert(content, (indent, text[marker].trim().to_string()));
+                }
+                Block::Paragraph { range } => {
+                    scan_paragraph(text, range, &list_items, &mut hits, &mut meta_lines);
+                }
             }
-            Block::Paragraph { range } => {
-                scan_paragraph(text, range, &list_items, &mut hits, &mut meta_lines);
-            }
+        }
+
+        hits.sort_by_key(|h| h.label.start);
+        meta_lines.sort_by_key(|m| m.range.start);
+        opaque.sort_by_key(|r| r.start);
+        let inside = |at: usize| window.start <= at && (at < window.end || at == text.len());
+        hits.retain(|h| inside(h.label.start));
+        meta_lines.retain(|m| inside(m.range.start));
+        opaque.retain(|r| inside(r.start));
+        headings.retain(|h| inside(h.range.start));
+        Scan {
+            file,
+            opaque,
+            headings,
+            hits,
+            meta_lines,
         }
     }
 
-    hits.sort_by_key(|h| h.label.start);
-    meta_lines.sort_by_key(|m| m.range.start);
-    opaque.sort_by_key(|r| r.start);
-    let body_floor = file.front_matter.as_ref().map_or(0, |r| r.end);
-    let stories = assemble(text, &headings, &hits, &meta_lines, &opaque, body_floor);
-    Outline {
-        file,
-        stories,
-        opaque,
+    pub fn file(&self) -> &FileMeta {
+        &self.file
     }
+
+    /// Replaces the items that started inside `old_window` (old offsets) with those of
+    /// `fresh`, a scan of the same window after an edit that moved later offsets by `delta`.
+    /// The file metadata is taken from `fresh` when the window starts the file.
+    pub fn splice(&mut self, old_window: Range<usize>, fresh: Scan, delta: isize) {
+        let (from, to) = (old_window.start, old_window.end);
+        splice_by(
+            &mut self.opaque,
+            fresh.opaque,
+            |r| r.start,
+            from,
+            to,
+            |r| {
+                *r = shift_range(r, delta);
+            },
+        );
+        splice_by(
+            &mut self.headings,
+            fresh.headings,
+            |h| h.range.start,
+            from,
+            to,
+            |h| {
+                h.range = shift_range(&h.range, delta);
+                h.content = shift_range(&h.content, delta);
+            },
+        );
+        splice_by(
+            &mut self.hits,
+            fresh.hits,
+            |h| h.label.start,
+            from,
+            to,
+            |h| {
+                h.label = shift_range(&h.label, delta);
+                h.content = shift(h.content, delta);
+            },
+        );
+        splice_by(
+            &mut self.meta_lines,
+            fresh.meta_lines,
+            |m| m.range.start,
+            from,
+            to,
+            |m| {
+                m.range = shift_range(&m.range, delta);
+            },
+        );
+        if from == 0 {
+            self.file = fresh.file;
+        }
+    }
+
+    /// Builds the outline from the scan. With `reuse`, the stories of regions that lie outside
+    /// the edited window and existed before are moved from the old outline instead of built
+    /// again, and prose verdicts outside the window are read from the old cache.
+    pub fn assemble(&self, text: &str, reuse: Option<&mut Reuse>) -> (Outline, Assembly) {
+        let body_floor = self.file.front_matter.as_ref().map_or(0, |r| r.end);
+        let mut assembly = Assembly::default();
+        let stories = assemble(
+            text,
+            &self.headings,
+            &self.hits,
+            &self.meta_lines,
+            &self.opaque,
+            body_floor,
+            reuse,
+            &mut assembly,
+        );
+        let outline = Outline {
+            file: self.file.clone(),
+            stories,
+            opaque: self.opaque.clone(),
+        };
+        (outline, assembly)
+    }
+}
+
+/// What an assembly records so that the next one can reuse its work: the story regions, the
+/// prose verdicts, and which old story each new story was moved from.
+#[derive(Debug, Clone, Default)]
+pub struct Assembly {
+    /// Each region: its range, its title's start, and the indices of its stories.
+    pub regions: Vec<(Range<usize>, Option<usize>, Range<usize>)>,
+    /// Whether the prose of a range reads like a story, by range.
+    pub prose: HashMap<(usize, usize), bool>,
+    /// For each story, the old story it was moved from and how far it moved, if it was.
+    pub reused: Vec<Option<(usize, isize)>>,
+}
+
+/// The old outline's work, offered to the next assembly after an edit.
+pub struct Reuse {
+    /// The edited window, in new offsets: nothing inside it is reused.
+    pub window: Range<usize>,
+    /// How far the edit moved the offsets after the window.
+    pub delta: isize,
+    /// The old assembly, in old offsets.
+    pub old: Assembly,
+    /// The old stories, taken as they are reused.
+    pub stories: Vec<Option<Story>>,
+}
+
+impl Reuse {
+    /// The old offsets of a new range outside the window, or `None` if it meets the window.
+    fn old_range(&self, range: &Range<usize>) -> Option<Range<usize>> {
+        if range.end <= self.window.start {
+            Some(range.clone())
+        } else if range.start >= self.window.end {
+            Some(shift_range(range, -self.delta))
+        } else {
+            None
+        }
+    }
+
+    fn prose(&mut self, range: &Range<usize>, compute: impl FnOnce() -> bool) -> bool {
+        match self.old_range(range) {
+            Some(old) => match self.old.prose.get(&(old.start, old.end)) {
+                Some(&verdict) => verdict,
+                None => compute(),
+            },
+            None => compute(),
+        }
+    }
+
+    /// The old stories of a region, moved to new offsets, with their old indices.
+    fn region(
+        &mut self,
+        range: &Range<usize>,
+        title: Option<usize>,
+    ) -> Option<Vec<(usize, isize, Story)>> {
+        let old = self.old_range(range)?;
+        let shifted = old.start != range.start;
+        let old_title = title.map(|t| if shifted { shift(t, -self.delta) } else { t });
+        let position = self
+            .old
+            .regions
+            .binary_search_by_key(&old.start, |(r, _, _)| r.start)
+            .ok()?;
+        let (old_range, old_region_title, indices) = &self.old.regions[position];
+        if *old_range != old || *old_region_title != old_title {
+            return None;
+        }
+        if indices
+            .clone()
+            .any(|i| self.stories.get(i).is_none_or(Option::is_none))
+        {
+            return None;
+        }
+        let delta = if shifted { self.delta } else { 0 };
+        Some(
+            indices
+                .clone()
+                .map(|i| {
+                    let mut story = self.stories[i].take().expect("checked above");
+                    shift_story(&mut story, delta);
+                    (i, delta, story)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `at` moved by `delta`.
+pub fn shift(at: usize, delta: isize) -> usize {
+    at.saturating_add_signed(delta)
+}
+
+/// `range` moved by `delta`.
+pub fn shift_range(range: &Range<usize>, delta: isize) -> Range<usize> {
+    shift(range.start, delta)..shift(range.end, delta)
+}
+
+/// Moves every offset of `story` by `delta`.
+pub fn shift_story(story: &mut Story, delta: isize) {
+    if delta == 0 {
+        return;
+    }
+    story.range = shift_range(&story.range, delta);
+    if let Some(title) = &mut story.title {
+        title.range = shift_range(&title.range, delta);
+        title.content = shift_range(&title.content, delta);
+    }
+    if let Some(range) = &mut story.meta.range {
+        *range = shift_range(range, delta);
+    }
+    for part in &mut story.parts {
+        part.range = shift_range(&part.range, delta);
+        part.body = shift_range(&part.body, delta);
+        if let Some(label) = &mut part.label {
+            label.range = shift_range(&label.range, delta);
+        }
+    }
+    story.body_start = shift(story.body_start, delta);
+    if let Some(preamble) = &mut story.preamble {
+        *preamble = shift_range(preamble, delta);
+    }
+}
+
+/// Replaces the items of `items` whose key lies in `from..to` with `fresh`, and applies `moved`
+/// to the items after them.
+fn splice_by<T>(
+    items: &mut Vec<T>,
+    fresh: Vec<T>,
+    key: impl Fn(&T) -> usize,
+    from: usize,
+    to: usize,
+    moved: impl Fn(&mut T),
+) {
+    let first = items.partition_point(|item| key(item) < from);
+    let last = items.partition_point(|item| key(item) < to).max(first);
+    for item in &mut items[last..] {
+        moved(item);
+    }
+    items.splice(first..last, fresh);
 }
 
 /// Records the labels and metadata lines that start the lines of a paragraph.
@@ -178,6 +424,7 @@ struct Region {
     title: Option<usize>,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn assemble(
     text: &str,
     headings: &[Heading],
@@ -185,6 +432,8 @@ fn assemble(
     meta_lines: &[MetaLine],
     opaque: &[Range<usize>],
     floor: usize,
+    mut reuse: Option<&mut Reuse>,
+    assembly: &mut Assembly,
 ) -> Vec<Story> {
     let titles: Vec<usize> = (0..headings.len())
         .filter(|&i| !headings[i].is_label)
@@ -240,8 +489,14 @@ fn assemble(
             .get(n + 1)
             .is_none_or(|&j| headings[j].level <= heading.level);
         if enclosing.is_none() && is_leaf {
-            let prose = Prose::new(text, heading.range.end..section_end, opaque);
-            if reads_like_a_story(&prose) {
+            let section = heading.range.end..section_end;
+            let compute = || reads_like_a_story(&Prose::new(text, section.clone(), opaque));
+            let verdict = match reuse.as_deref_mut() {
+                Some(reuse) => reuse.prose(&section, compute),
+                None => compute(),
+            };
+            assembly.prose.insert((section.start, section.end), verdict);
+            if verdict {
                 opens[n] = true;
             }
         }
@@ -255,7 +510,15 @@ fn assemble(
     if floor < first_title {
         let range = floor..first_title;
         let opens_untitled = has_hits(range.clone())
-            || (titles.is_empty() && reads_like_a_story(&Prose::new(text, range.clone(), opaque)));
+            || (titles.is_empty() && {
+                let compute = || reads_like_a_story(&Prose::new(text, range.clone(), opaque));
+                let verdict = match reuse.as_deref_mut() {
+                    Some(reuse) => reuse.prose(&range, compute),
+                    None => compute(),
+                };
+                assembly.prose.insert((range.start, range.end), verdict);
+                verdict
+            });
         if opens_untitled {
             regions.push(Region { range, title: None });
         }
@@ -286,15 +549,35 @@ fn assemble(
 
     let mut stories = Vec::new();
     for region in regions {
-        build_stories(
-            text,
-            region,
-            headings,
-            hits,
-            meta_lines,
-            opaque,
-            &mut stories,
-        );
+        let first = stories.len();
+        let title_start = region.title.map(|i| headings[i].range.start);
+        let range = region.range.clone();
+        let moved = reuse
+            .as_deref_mut()
+            .and_then(|reuse| reuse.region(&range, title_start));
+        match moved {
+            Some(moved) => {
+                for (old, delta, story) in moved {
+                    stories.push(story);
+                    assembly.reused.push(Some((old, delta)));
+                }
+            }
+            None => {
+                build_stories(
+                    text,
+                    region,
+                    headings,
+                    hits,
+                    meta_lines,
+                    opaque,
+                    &mut stories,
+                );
+                assembly.reused.resize(stories.len(), None);
+            }
+        }
+        assembly
+            .regions
+            .push((range, title_start, first..stories.len()));
     }
     stories
 }

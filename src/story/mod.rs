@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-pub use find::outline;
+pub use find::{outline, shift, shift_range, shift_story, Assembly, Reuse, Scan};
 pub use meta::{FileMeta, StoryMeta};
 
 /// The five parts of a story, in STAR-plus-Learning order.

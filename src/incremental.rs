@@ -1,0 +1,434 @@
+//! Analysis that follows edits: work proportional to the edit, not to the document.
+//!
+//! After an edit the tree is reparsed incrementally (by [`Document`]). Then only the top-level
+//! blocks around the edit are scanned again for headings, labels and metadata lines, and the
+//! stories are assembled from that index, moving the stories of every region the edit did not
+//! reach instead of building them again. Only the stories whose region met the edited window
+//! are checked again; every other story keeps its findings, moved by the edit's length change.
+//! The result always equals a fresh [`analysis::analyze`] of the new text; the tests in
+//! `tests/incremental.rs` hold it to that.
+//!
+//! One invariant makes the reuse sound: a story's findings depend only on its own bytes, its
+//! [`Story`](crate::story::Story) value, the file's front matter and the configuration. A rule
+//! that reads outside its story breaks it (and the randomized test).
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use tree_sitter::Tree;
+
+use crate::analysis::{self, Analysis};
+use crate::config::Config;
+use crate::document::Document;
+use crate::rules::suppress::directives;
+use crate::rules::Finding;
+use crate::story::{shift, shift_range, Assembly, Outline, Reuse, Scan};
+
+/// One edit in byte offsets: the bytes `range` of the old text were replaced by `new_len`
+/// bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByteEdit {
+    pub range: Range<usize>,
+    pub new_len: usize,
+}
+
+impl ByteEdit {
+    pub fn new(range: Range<usize>, new_len: usize) -> Self {
+        Self { range, new_len }
+    }
+
+    /// How far the edit moves the offsets after it.
+    pub fn delta(&self) -> isize {
+        self.new_len as isize - self.range.len() as isize
+    }
+
+    /// One edit covering this edit followed by `next` (whose offsets are those of the text
+    /// after this edit), so that a burst of edits can be analysed once.
+    pub fn then(&self, next: &ByteEdit) -> ByteEdit {
+        let new_end = self.range.start + self.new_len;
+        let start = self.range.start.min(next.range.start);
+        // The end of the covered bytes, in the offsets before both edits.
+        let old_end = if next.range.end > new_end {
+            shift(next.range.end, -self.delta())
+        } else {
+            self.range.end
+        };
+        let final_end = shift(next.range.end.max(new_end), next.delta());
+        ByteEdit {
+            range: start..old_end.max(start),
+            new_len: final_end.saturating_sub(start),
+        }
+    }
+}
+
+/// The analysis of one document, kept current edit by edit.
+///
+/// It is `Send` and `Sync`; [`IncrementalAnalysis::snapshot`] hands out the findings and the
+/// outline of the latest analysed version behind `Arc`s, so a reader never waits for the next
+/// update.
+#[derive(Clone)]
+pub struct IncrementalAnalysis {
+    config: Config,
+    /// The analysed text: rules read `&str`, and a copy edited in place costs one `memmove`.
+    text: String,
+    /// The tree of `text`, to find block boundaries in the old offsets.
+    tree: Tree,
+    scan: Scan,
+    assembly: Assembly,
+    outline: Arc<Outline>,
+    /// Raw findings (before configuration and directives) of each story.
+    story_findings: Vec<Vec<Finding>>,
+    findings: Arc<Vec<Finding>>,
+    version: u64,
+    analyses: u64,
+    last_checked: Vec<usize>,
+}
+
+/// The findings and outline of one analysed version, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct AnalysisSnapshot {
+    /// How many updates the analysis had taken (0 for the first analysis).
+    pub version: u64,
+    pub outline: Arc<Outline>,
+    /// Findings sorted by position, configuration and directives applied.
+    pub findings: Arc<Vec<Finding>>,
+}
+
+impl IncrementalAnalysis {
+    /// Analyses `doc` from scratch.
+    pub fn new(doc: &Document, config: Config) -> Self {
+        let text = doc.text();
+        let tree = doc.tree().clone();
+        let scan = Scan::new(&text, &tree, 0..text.len());
+        let (outline, assembly) = scan.assemble(&text, None);
+        let mut this = Self {
+            config,
+            text,
+            tree,
+            scan,
+            assembly,
+            outline: Arc::new(Outline::default()),
+            story_findings: Vec::new(),
+            findings: Arc::new(Vec::new()),
+            version: 0,
+            analyses: 0,
+            last_checked: Vec::new(),
+        };
+        let checked = (0..outline.stories.len()).collect();
+        this.check(outline, Vec::new(), checked);
+        this
+    }
+
+    /// Brings the analysis up to date with `doc` after `edit` (see [`ByteEdit::then`] for a
+    /// burst of edits). Re-scans the blocks around the edit and re-checks the stories it
+    /// touched; falls back to a full analysis when `edit` does not match the document.
+    pub fn update(&mut self, doc: &Document, edit: &ByteEdit) {
+        let old_len = self.text.len();
+        let ByteEdit { range, new_len } = edit.clone();
+        let consistent = range.start <= range.end
+            && range.end <= old_len
+            && self.text.is_char_boundary(range.start)
+            && self.text.is_char_boundary(range.end)
+            && old_len - range.len() + new_len == doc.len_bytes();
+        if !consistent {
+            self.reset(doc);
+            return;
+        }
+        if range.is_empty() && new_len == 0 {
+            return;
+        }
+        let inserted = doc
+            .rope()
+            .get_byte_slice(range.start..range.start + new_len)
+            .map(|slice| slice.to_string());
+        let Some(inserted) = inserted else {
+            self.reset(doc);
+            return;
+        };
+        self.text.replace_range(range.clone(), &inserted);
+        let delta = edit.delta();
+        let new_tree = doc.tree().clone();
+        let Some(window) = window(&self.tree, old_len, &new_tree, self.text.len(), edit) else {
+            self.tree = new_tree;
+            self.rebuild();
+            return;
+        };
+
+        let fresh = Scan::new(&self.text, &new_tree, window.clone());
+        let old_end = if window.end >= self.text.len() {
+            usize::MAX
+        } else {
+            shift(window.end, -delta)
+        };
+        let old_file = self.scan.file().clone();
+        self.scan.splice(window.start..old_end, fresh, delta);
+        self.tree = new_tree;
+        let file_changed = *self.scan.file() != old_file;
+
+        let old_outline = std::mem::take(&mut self.outline);
+        let old_stories = Arc::try_unwrap(old_outline)
+            .map(|outline| outline.stories)
+            .unwrap_or_else(|shared| shared.stories.clone());
+        let mut reuse = Reuse {
+            window: window.clone(),
+            delta,
+            old: std::mem::take(&mut self.assembly),
+            stories: old_stories.into_iter().map(Some).collect(),
+        };
+        let (outline, assembly) = self.scan.assemble(&self.text, Some(&mut reuse));
+        self.assembly = assembly;
+
+        let mut old_findings: Vec<Option<Vec<Finding>>> = std::mem::take(&mut self.story_findings)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let mut kept = Vec::with_capacity(outline.stories.len());
+        let mut checked = Vec::new();
+        for (index, reused) in self.assembly.reused.iter().enumerate() {
+            let moved = reused
+                .filter(|_| !file_changed)
+                .and_then(|(old, moved_by)| Some((old_findings.get_mut(old)?.take()?, moved_by)));
+            match moved {
+                Some((mut findings, moved_by)) => {
+                    for finding in &mut findings {
+                        move_finding(finding, moved_by, index);
+                    }
+                    kept.push(Some(findings));
+                }
+                None => {
+                    kept.push(None);
+                    checked.push(index);
+                }
+            }
+        }
+        self.check(outline, kept, checked);
+    }
+
+    /// Analyses `doc` from scratch, keeping the counters.
+    pub fn reset(&mut self, doc: &Document) {
+        self.text = doc.text();
+        self.tree = doc.tree().clone();
+        self.rebuild();
+    }
+
+    /// Replaces the configuration and re-checks every story.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+        self.rebuild();
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The analysed text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn outline(&self) -> &Arc<Outline> {
+        &self.outline
+    }
+
+    /// Findings of the latest analysed version, sorted by position.
+    pub fn findings(&self) -> &Arc<Vec<Finding>> {
+        &self.findings
+    }
+
+    /// The latest findings and outline, behind `Arc`s.
+    pub fn snapshot(&self) -> AnalysisSnapshot {
+        AnalysisSnapshot {
+            version: self.version,
+            outline: Arc::clone(&self.outline),
+            findings: Arc::clone(&self.findings),
+        }
+    }
+
+    /// The latest version as a plain [`Analysis`] (clones the outline and findings).
+    pub fn analysis(&self) -> Analysis {
+        Analysis {
+            outline: (*self.outline).clone(),
+            findings: (*self.findings).clone(),
+        }
+    }
+
+    /// How many updates this analysis has taken.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// How many times a story was checked, since this analysis was created.
+    pub fn analyses(&self) -> u64 {
+        self.analyses
+    }
+
+    /// The stories (indices in the current outline) the last update checked again.
+    pub fn last_checked(&self) -> &[usize] {
+        &self.last_checked
+    }
+
+    fn rebuild(&mut self) {
+        self.scan = Scan::new(&self.text, &self.tree, 0..self.text.len());
+        let (outline, assembly) = self.scan.assemble(&self.text, None);
+        self.assembly = assembly;
+        let checked = (0..outline.stories.len()).collect();
+        self.check(outline, Vec::new(), checked);
+    }
+
+    /// Checks the stories `checked` of `outline`, takes the `kept` findings of the others, and
+    /// applies configuration and directives.
+    fn check(
+        &mut self,
+        outline: Outline,
+        mut kept: Vec<Option<Vec<Finding>>>,
+        checked: Vec<usize>,
+    ) {
+        kept.resize(outline.stories.len(), None);
+        for &index in &checked {
+            kept[index] = Some(analysis::check_story(
+                &self.text,
+                &outline,
+                index,
+                &self.config,
+            ));
+        }
+        self.analyses += checked.len() as u64;
+        self.story_findings = kept.into_iter().map(Option::unwrap_or_default).collect();
+        let directives = directives(&self.text, &outline.opaque);
+        let mut raw: Vec<Finding> = self.story_findings.iter().flatten().cloned().collect();
+        raw.extend(analysis::file_findings(&outline, &directives));
+        let findings = analysis::finish_with(&self.text, &outline, raw, &self.config, &directives);
+        self.findings = Arc::new(findings);
+        self.outline = Arc::new(outline);
+        self.last_checked = checked;
+        self.version += 1;
+    }
+}
+
+impl std::fmt::Debug for IncrementalAnalysis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IncrementalAnalysis")
+            .field("len", &self.text.len())
+            .field("stories", &self.outline.stories.len())
+            .field("findings", &self.findings.len())
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// Moves a reused finding by `delta` and renumbers its story.
+fn move_finding(finding: &mut Finding, delta: isize, story: usize) {
+    finding.range = shift_range(&finding.range, delta);
+    if let Some(fix) = &mut finding.fix {
+        for edit in &mut fix.edits {
+            edit.range = shift_range(&edit.range, delta);
+        }
+    }
+    if finding.story.is_some() {
+        finding.story = Some(story);
+    }
+}
+
+/// The window (new offsets) to scan again after `edit`: whole top-level blocks in both the old
+/// and the new tree, plus one block of margin on each side, so that the blocks outside it are
+/// the same bytes with the same structure before and after. `None` if it does not settle.
+fn window(
+    old_tree: &Tree,
+    old_len: usize,
+    new_tree: &Tree,
+    new_len: usize,
+    edit: &ByteEdit,
+) -> Option<Range<usize>> {
+    let delta = edit.delta();
+    let mut lo = edit.range.start;
+    let mut hi = edit.range.start + edit.new_len;
+    for pass in 0..2 {
+        if pass == 1 {
+            lo = if lo == 0 {
+                0
+            } else {
+                block_start(new_tree, lo - 1)
+            };
+            hi = if hi >= new_len {
+                new_len
+            } else {
+                top_block(new_tree, hi).map_or(hi, |block| block.end.max(hi))
+            };
+        }
+        let mut settled = false;
+        for _ in 0..16 {
+            let (l, h) = (block_start(new_tree, lo), block_end(new_tree, new_len, hi));
+            let h_old = shift(h, -delta);
+            let (l2, h2_old) = (
+                block_start(old_tree, l),
+                block_end(old_tree, old_len, h_old),
+            );
+            let h2 = if h2_old >= old_len {
+                new_len
+            } else {
+                shift(h2_old, delta)
+            };
+            let (l2, h2) = (l2.min(l), h2.max(h).min(new_len));
+            if (l2, h2) == (lo, hi) {
+                settled = true;
+                break;
+            }
+            (lo, hi) = (l2, h2);
+        }
+        if !settled {
+            return None;
+        }
+    }
+    Some(lo..hi)
+}
+
+/// The top-level block (a child of the document or of a section, not a section) that holds
+/// `byte`.
+fn top_block(tree: &Tree, byte: usize) -> Option<Range<usize>> {
+    let mut node = tree.root_node().descendant_for_byte_range(byte, byte)?;
+    loop {
+        if matches!(node.kind(), "document" | "section") {
+            return None;
+        }
+        let parent = node.parent()?;
+        if matches!(parent.kind(), "document" | "section") {
+            return Some(node.byte_range());
+        }
+        node = parent;
+    }
+}
+
+/// The start of the block that holds `byte`, or `byte` between blocks.
+fn block_start(tree: &Tree, byte: usize) -> usize {
+    top_block(tree, byte).map_or(byte, |block| block.start.min(byte))
+}
+
+/// The end of the block that holds `byte`, or `byte` where a block starts or between blocks.
+fn block_end(tree: &Tree, len: usize, byte: usize) -> usize {
+    if byte >= len {
+        return len;
+    }
+    match top_block(tree, byte) {
+        Some(block) if block.start < byte => block.end.max(byte),
+        _ => byte,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn composed_edits_cover_both() {
+        // "abcdef": replace "bc" by "XYZ" -> "aXYZdef", then delete "Zd" -> "aXYef".
+        let first = ByteEdit::new(1..3, 3);
+        let second = ByteEdit::new(3..5, 0);
+        let both = first.then(&second);
+        let mut text = "abcdef".to_string();
+        text.replace_range(
+            both.range.clone(),
+            &"aXYef"[both.range.start..both.range.start + both.new_len],
+        );
+        assert_eq!(text, "aXYef");
+    }
+}
