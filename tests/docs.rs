@@ -47,6 +47,11 @@ fn every_page_has_an_example_and_the_ways_to_silence_it() {
         assert!(page.contains(&format!("# {}\n", meta.id)));
         assert!(page.contains("## How to silence it"), "{}", meta.id);
         assert!(
+            page.contains("## Example\nWeak: ") && page.contains("\n\nStrong: "),
+            "{} has no weak and strong example",
+            meta.id
+        );
+        assert!(
             page.contains(&format!("{} = \"off\"", meta.id)),
             "{}",
             meta.id

@@ -18,6 +18,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Names its prompts under the title: "Prompt: Tell me about a decision you made that
     /// turned out to be wrong."
+    ///
+    /// ## Example
+    /// Weak: A story with a title and five parts, and no `Prompt:` line or `prompt:` key.
+    ///
+    /// Strong: `Prompt: Tell me about a time you failed.` right under the title.
     MissingPrompt { id: "missing-prompt", category: Bank, severity: Hint }
 }
 

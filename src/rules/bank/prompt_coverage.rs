@@ -21,5 +21,10 @@ crate::declare_rule! {
     /// A strong bank has a story pre-loaded for at least three prompts of each theme, each
     /// naming the prompts it answers: "Prompt: Tell me about a time you got feedback that was
     /// hard to hear."
+    ///
+    /// ## Example
+    /// Weak: A bank of four failure stories that all answer "Tell me about a time you failed."
+    ///
+    /// Strong: The same bank with stories named for a wrong decision, hard feedback and a missed expectation.
     PromptCoverage { id: "prompt-coverage", category: Bank, severity: Info }
 }

@@ -21,6 +21,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Picks a failure that hurt and says what it cost: "I skipped the pilot to lock in the
     /// savings; late deliveries went from 2% to 9% and 120 subscribers cancelled."
+    ///
+    /// ## Example
+    /// Weak: "My biggest failure is that I care too much; I worked every weekend and still shipped on time."
+    ///
+    /// Strong: "I committed my team to a date without checking the data migration, and we missed it by three weeks."
     RebrandedSuccess { id: "rebranded-success", category: ChoosingTheFailure, severity: Warning }
 }
 

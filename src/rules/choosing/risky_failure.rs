@@ -22,6 +22,11 @@ crate::declare_rule! {
     /// Either shows that the incident was handled exceptionally well ("I posted in the
     /// incident channel within two minutes, restored every order by 2 a.m. and led the
     /// blameless review"), or picks a different failure.
+    ///
+    /// ## Example
+    /// Weak: "I copied the customer table to my laptop to debug faster, and the laptop was stolen."
+    ///
+    /// Strong: The same story only with how you reported it within the hour, what the audit found, and the control you built.
     RiskyFailure { id: "risky-failure", category: ChoosingTheFailure, severity: Info }
 }
 

@@ -22,6 +22,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Gives the record: "I've run three vendor changes that way since, and one of them failed
     /// its pilot, which was the point."
+    ///
+    /// ## Example
+    /// Weak: "I learned to plan better."
+    ///
+    /// Strong: "Since then every plan I write has a risk column; the last three launches hit their dates."
     NoBehaviorChange { id: "no-behavior-change", category: Depth, severity: Warning, fixable: true }
 }
 

@@ -20,6 +20,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Ends with one honest line: "I still feel the pull to give the optimistic number, so I
     /// ask a teammate to challenge my range before I share it."
+    ///
+    /// ## Example
+    /// Weak: "I have never made that mistake again."
+    ///
+    /// Strong: "It is not solved: under deadline pressure I still catch myself skipping the review, so I ask a peer to hold me to it."
     NoOngoingAwareness { id: "no-ongoing-awareness", category: Depth, severity: Hint }
 }
 

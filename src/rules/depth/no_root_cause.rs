@@ -22,6 +22,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// States the cause in one sentence, at the level of thinking: "The root cause was that I
     /// treated a price comparison as if it were an operations decision."
+    ///
+    /// ## Example
+    /// Weak: "The release broke checkout and we rolled back."
+    ///
+    /// Strong: "I skipped the load test because I assumed the cache would hold; I had never checked that assumption."
     NoRootCause { id: "no-root-cause", category: Depth, severity: Warning, fixable: true }
 }
 

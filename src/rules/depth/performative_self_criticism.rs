@@ -21,6 +21,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Stays matter-of-fact about the mistake and specific about the cause: "Detail doesn't
     /// come naturally to me, which is why I rely on the duplicate report rather than my eyes."
+    ///
+    /// ## Example
+    /// Weak: "I am an idiot, I always mess things like this up."
+    ///
+    /// Strong: "I made the call without the data, and that was a mistake I can explain."
     PerformativeSelfCriticism { id: "performative-self-criticism", category: Depth, severity: Warning }
 }
 

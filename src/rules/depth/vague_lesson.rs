@@ -23,6 +23,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Names the change: "Every macro that touches money now needs a second reviewer from the
     /// team that owns the policy, enforced in the help-desk tool."
+    ///
+    /// ## Example
+    /// Weak: "I learned to communicate better."
+    ///
+    /// Strong: "I now send a one-page decision doc to every stakeholder before work starts."
     VagueLesson { id: "vague-lesson", category: Depth, severity: Warning, fixable: true }
 }
 

@@ -22,6 +22,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Names the bill: "The switch cost about $26K in credits and spoiled food over three
     /// weeks, and roughly 120 subscribers cancelled."
+    ///
+    /// ## Example
+    /// Weak: "The launch slipped and some customers were unhappy."
+    ///
+    /// Strong: "The launch slipped three weeks and two customers asked for credits worth $40K."
     NoCost { id: "no-cost", category: Impact, severity: Warning, fixable: true }
 }
 

@@ -22,6 +22,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Gives the first hour: "I posted in the incident channel within two minutes, paged the
     /// on-call lead and said plainly that I had run the script."
+    ///
+    /// ## Example
+    /// Weak: "The report went out wrong. Later I built a checklist."
+    ///
+    /// Strong: "Within the hour I called the client, sent a corrected report, and flagged the other two reports built the same way."
     NoImmediateRecovery { id: "no-immediate-recovery", category: Impact, severity: Info, fixable: true }
 }
 

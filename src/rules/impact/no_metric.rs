@@ -22,6 +22,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Puts a number on the outcome: "Lateness was back under 3% by week four, and the blended
     /// cost still came in 8% below the old contract."
+    ///
+    /// ## Example
+    /// Weak: "The result was much better afterwards."
+    ///
+    /// Strong: "Incidents fell from nine a quarter to two."
     NoMetric { id: "no-metric", category: Impact, severity: Warning, fixable: true }
 }
 

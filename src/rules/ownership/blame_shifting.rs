@@ -24,6 +24,11 @@ crate::declare_rule! {
     /// Names what others did as context, then owns its own part: "The requirements did change
     /// halfway, but the bigger problem was mine: I said yes to the new scope without
     /// re-estimating."
+    ///
+    /// ## Example
+    /// Weak: "We missed the date because the requirements changed and QA was slow."
+    ///
+    /// Strong: "The requirements did change, but I said yes to the new scope without re-estimating."
     BlameShifting { id: "blame-shifting", category: Ownership, severity: Warning }
 }
 

@@ -22,6 +22,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Credits others plainly and keeps the spotlight on the teller's own mistake: "I found
     /// the tax bug two days before launch, which I should have caught in my spec review."
+    ///
+    /// ## Example
+    /// Weak: "Everyone else dropped the ball, so I single-handedly saved the launch."
+    ///
+    /// Strong: "I stayed on the rollback with the on-call engineer, and I own that the gap was in my design."
     HeroFraming { id: "hero-framing", category: Ownership, severity: Warning }
 }
 

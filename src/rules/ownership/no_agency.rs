@@ -21,6 +21,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Finds the part that was within reach: "The outage was the provider's, but I had no
     /// fallback for a live demo; now I always bring a recorded one."
+    ///
+    /// ## Example
+    /// Weak: "It was just bad luck; there was nothing I could have done."
+    ///
+    /// Strong: "The outage started at the vendor, but relying on a single vendor was my decision."
     NoAgency { id: "no-agency", category: Ownership, severity: Warning }
 }
 

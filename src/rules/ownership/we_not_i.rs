@@ -19,6 +19,11 @@ crate::declare_rule! {
     /// ## What a strong story does
     /// Tells the team's work as context and the teller's own moves in the first person: "The
     /// team paused the send; I wrote the correction and called the three largest accounts."
+    ///
+    /// ## Example
+    /// Weak: "We decided to cut the tests, we shipped, we rolled back."
+    ///
+    /// Strong: "I decided to cut the tests, I shipped, and I led the rollback."
     WeNotI { id: "we-not-i", category: Ownership, severity: Warning }
 }
 

@@ -21,5 +21,10 @@ crate::declare_rule! {
     ///   - Describe a project that didn't go well.
     /// theme: failure
     /// ```
+    ///
+    /// ## Example
+    /// Weak: `prompt: [Tell me about a time you failed` with no closing bracket.
+    ///
+    /// Strong: `prompt: [Tell me about a time you failed.]`
     MalformedFrontMatter { id: "malformed-front-matter", category: Structure, severity: Warning }
 }

@@ -9,5 +9,10 @@ crate::declare_rule! {
     /// ## Why it matters
     /// A typo in a directive silences nothing, so the finding you meant to hide keeps showing,
     /// or worse, a later rename leaves a stale comment behind. `starling rules` lists the ids.
+    ///
+    /// ## Example
+    /// Weak: `<!-- starling-disable no-metrics -->` (the rule is `no-metric`).
+    ///
+    /// Strong: `<!-- starling-disable no-metric -->`
     UnknownRuleId { id: "unknown-rule-id", category: Structure, severity: Warning }
 }
