@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::analysis::{story_theme, Analysis};
+use crate::bank::StorySummary;
 use crate::config::Config;
 use crate::document::TextEdit;
 use crate::rules::fixes::{render_part, story_form, PLACEHOLDER};
@@ -746,17 +747,8 @@ fn typed_form(marker: &str, indent: &str, story_form: Option<&LabelForm>) -> Lab
     }
 }
 
-/// What the story bank keeps about one story.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StorySummary {
-    pub name: String,
-    pub theme: String,
-    pub prompts: Vec<String>,
-    /// Where bank-wide findings about this story point.
-    pub anchor: Range<usize>,
-}
-
-/// What the story bank keeps about one file.
+/// What the story bank keeps about one file: the summaries of its stories (their `file`
+/// index is set when the bank is put together).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileSummary {
     pub stories: Vec<StorySummary>,
@@ -764,32 +756,40 @@ pub struct FileSummary {
 
 /// The bank summary of an analysed file.
 pub fn summarize(text: &str, analysis: &Analysis, config: &Config) -> FileSummary {
-    let outline = &analysis.outline;
     FileSummary {
-        stories: outline
-            .stories
-            .iter()
-            .map(|story| {
-                let mut prompts = story.meta.prompts.clone();
-                if prompts.is_empty() {
-                    prompts = outline.file.meta.prompts.clone();
-                }
-                StorySummary {
-                    name: story.name().to_string(),
-                    theme: story_theme(story, outline, config).name.clone(),
-                    prompts,
-                    anchor: story.anchor(text),
-                }
-            })
-            .collect(),
+        stories: crate::bank::summaries(0, text, analysis, config),
     }
 }
 
-/// Findings about the bank as a whole, each with the index of the file it belongs to. This is
-/// the one place bank rules (such as `prompt-coverage`) are called.
+/// Findings about the bank as a whole, each with the index in `files` of the file it belongs
+/// to, as `starling check` reports them: `prompt-coverage` on the first story of each theme
+/// that covers too few prompts. The findings are not yet suppressed or re-ranked by the
+/// file's own configuration; [`finish_bank_findings`] does that.
 pub fn bank_findings(files: &[&FileSummary], config: &Config) -> Vec<(usize, Finding)> {
-    let _ = (files, config);
-    Vec::new()
+    let stories: Vec<StorySummary> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(index, file)| {
+            file.stories.iter().map(move |story| StorySummary {
+                file: index,
+                ..story.clone()
+            })
+        })
+        .collect();
+    crate::bank::coverage(&stories, config)
+        .into_iter()
+        .map(|found| (found.file, found.finding))
+        .collect()
+}
+
+/// The bank findings of one file after its suppression comments and its configuration, as
+/// `starling check` applies them.
+pub fn finish_bank_findings(text: &str, findings: &[Finding], config: &Config) -> Vec<Finding> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let outline = crate::story::outline(text, &crate::document::parse(text));
+    crate::analysis::finish(text, &outline, findings.to_vec(), config)
 }
 
 #[cfg(test)]
