@@ -1,7 +1,7 @@
-//! What editors show about stories besides findings: a story's card (spoken length, parts,
-//! finding counts and, once scoring lands, its score), what a part should hold, the template
-//! of a new story, label and front-matter completions, the edits that silence a rule, and the
-//! per-file summaries the story bank is built from.
+//! What editors show about stories besides findings: a story's card (score, spoken length,
+//! parts, finding counts, follow-up readiness), what a part should hold, the template of a new
+//! story, label and front-matter completions, the edits that silence a rule, and the per-file
+//! summaries the story bank is built from.
 //!
 //! Everything here speaks byte offsets and engine types; the language server converts.
 
@@ -11,11 +11,13 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::analysis::{story_theme, Analysis};
+use crate::bank::StorySummary;
 use crate::config::Config;
 use crate::document::TextEdit;
 use crate::rules::fixes::{render_part, story_form, PLACEHOLDER};
 use crate::rules::structure::{format_duration, spoken_words};
 use crate::rules::{Context, Finding, Severity};
+use crate::score::{Dimension, FollowUp};
 use crate::story::{LabelForm, ListStyle, Outline, PartKind, Story};
 use crate::theme::{self, PARTS};
 
@@ -58,16 +60,15 @@ impl Counts {
     }
 }
 
-/// A story's score as shown in a lens and on hover. Filled by [`score`], the one place the
-/// scoring module plugs in.
+/// A story's score as shown in a lens and on hover, from [`crate::score`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScoreView {
-    pub total: u32,
-    pub max: u32,
-    /// One line per dimension with its reason, in Markdown.
-    pub reasons: Vec<String>,
-    /// Follow-up questions and whether the story already answers each.
-    pub follow_ups: Vec<(String, bool)>,
+    pub total: u8,
+    pub max: u8,
+    /// The five dimensions, each with its points and one reason per point.
+    pub dimensions: Vec<Dimension>,
+    /// Follow-up questions, each with the sentence that answers it, if the story has one.
+    pub follow_ups: Vec<FollowUp>,
 }
 
 /// One part of a story as a card shows it.
@@ -155,16 +156,21 @@ pub fn story_cards(text: &str, analysis: &Analysis, config: &Config) -> Vec<Stor
                 parts,
                 inferred: story.inferred,
                 counts,
-                score: score(text, outline, index, config),
+                score: Some(score(&cx)),
             }
         })
         .collect()
 }
 
-/// The story's score, where the scoring module plugs in. Until it lands there is none, and
-/// cards show spoken length, parts and finding counts only.
-fn score(_text: &str, _outline: &Outline, _index: usize, _config: &Config) -> Option<ScoreView> {
-    None
+/// The story's score and follow-up readiness.
+fn score(cx: &Context<'_>) -> ScoreView {
+    let score = crate::score::score(cx);
+    ScoreView {
+        total: score.total,
+        max: score.max,
+        dimensions: score.dimensions,
+        follow_ups: crate::score::follow_ups(cx),
+    }
 }
 
 impl StoryCard {
@@ -184,8 +190,16 @@ impl StoryCard {
         let mut out = format!("### {}\n\n", self.name);
         if let Some(score) = &self.score {
             out.push_str(&format!("**Score {}/{}**\n\n", score.total, score.max));
-            for reason in &score.reasons {
-                out.push_str(&format!("- {reason}\n"));
+            for dimension in &score.dimensions {
+                out.push_str(&format!(
+                    "- **{}** {}/{}\n",
+                    dimension.name,
+                    dimension.points,
+                    crate::score::MAX_POINTS
+                ));
+                for reason in &dimension.reasons {
+                    out.push_str(&format!("  - {reason}\n"));
+                }
             }
             out.push('\n');
         }
@@ -224,9 +238,15 @@ impl StoryCard {
         if let Some(score) = &self.score {
             if !score.follow_ups.is_empty() {
                 out.push_str("\nFollow-up readiness:\n\n");
-                for (question, ready) in &score.follow_ups {
-                    let mark = if *ready { "✓" } else { "✗" };
-                    out.push_str(&format!("- {mark} {question}\n"));
+                for follow_up in &score.follow_ups {
+                    match &follow_up.answer {
+                        Some((_, sentence)) => out.push_str(&format!(
+                            "- ✓ {}: \"{}\"\n",
+                            follow_up.question,
+                            sentence.trim()
+                        )),
+                        None => out.push_str(&format!("- ✗ {}\n", follow_up.question)),
+                    }
                 }
             }
         }
@@ -727,17 +747,8 @@ fn typed_form(marker: &str, indent: &str, story_form: Option<&LabelForm>) -> Lab
     }
 }
 
-/// What the story bank keeps about one story.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StorySummary {
-    pub name: String,
-    pub theme: String,
-    pub prompts: Vec<String>,
-    /// Where bank-wide findings about this story point.
-    pub anchor: Range<usize>,
-}
-
-/// What the story bank keeps about one file.
+/// What the story bank keeps about one file: the summaries of its stories (their `file`
+/// index is set when the bank is put together).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileSummary {
     pub stories: Vec<StorySummary>,
@@ -745,32 +756,40 @@ pub struct FileSummary {
 
 /// The bank summary of an analysed file.
 pub fn summarize(text: &str, analysis: &Analysis, config: &Config) -> FileSummary {
-    let outline = &analysis.outline;
     FileSummary {
-        stories: outline
-            .stories
-            .iter()
-            .map(|story| {
-                let mut prompts = story.meta.prompts.clone();
-                if prompts.is_empty() {
-                    prompts = outline.file.meta.prompts.clone();
-                }
-                StorySummary {
-                    name: story.name().to_string(),
-                    theme: story_theme(story, outline, config).name.clone(),
-                    prompts,
-                    anchor: story.anchor(text),
-                }
-            })
-            .collect(),
+        stories: crate::bank::summaries(0, text, analysis, config),
     }
 }
 
-/// Findings about the bank as a whole, each with the index of the file it belongs to. This is
-/// the one place bank rules (such as `prompt-coverage`) are called.
+/// Findings about the bank as a whole, each with the index in `files` of the file it belongs
+/// to, as `starling check` reports them: `prompt-coverage` on the first story of each theme
+/// that covers too few prompts. The findings are not yet suppressed or re-ranked by the
+/// file's own configuration; [`finish_bank_findings`] does that.
 pub fn bank_findings(files: &[&FileSummary], config: &Config) -> Vec<(usize, Finding)> {
-    let _ = (files, config);
-    Vec::new()
+    let stories: Vec<StorySummary> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(index, file)| {
+            file.stories.iter().map(move |story| StorySummary {
+                file: index,
+                ..story.clone()
+            })
+        })
+        .collect();
+    crate::bank::coverage(&stories, config)
+        .into_iter()
+        .map(|found| (found.file, found.finding))
+        .collect()
+}
+
+/// The bank findings of one file after its suppression comments and its configuration, as
+/// `starling check` applies them.
+pub fn finish_bank_findings(text: &str, findings: &[Finding], config: &Config) -> Vec<Finding> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    let outline = crate::story::outline(text, &crate::document::parse(text));
+    crate::analysis::finish(text, &outline, findings.to_vec(), config)
 }
 
 #[cfg(test)]
@@ -795,6 +814,35 @@ mod tests {
         assert!(cards[0]
             .hover_markdown()
             .contains("Missing: Task, Result, Learning"));
+    }
+
+    #[test]
+    fn a_card_shows_the_score_and_follow_up_readiness() {
+        let text = "# Launch\n\n## Action\nI cut the tests to ship on time.\n\n## Learning\nSince then I have run a checklist before every launch.\n";
+        let config = Config::default();
+        let analysis = check_text(text, &config);
+        let card = &story_cards(text, &analysis, &config)[0];
+        let score = card.score.as_ref().unwrap();
+        assert_eq!(score.max, 20);
+        assert!(card
+            .lens_title()
+            .starts_with(&format!("Score {}/20 · ", score.total)));
+        let hover = card.hover_markdown();
+        for name in [
+            "Ownership",
+            "Root cause",
+            "Recovery",
+            "Learning loop",
+            "Scope and impact",
+        ] {
+            assert!(hover.contains(&format!("- **{name}** ")), "{hover}");
+        }
+        assert!(hover.contains("Follow-up readiness:"), "{hover}");
+        assert!(hover.contains("- ✗ "), "{hover}");
+        assert!(
+            hover.contains("\"Since then I have run a checklist before every launch.\""),
+            "{hover}"
+        );
     }
 
     #[test]

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 use starling::Config;
-use support::{action, client_view, codes, engine_view, Client, ClientSetup, Encoding, TextDoc};
+use support::{
+    action, check_view, client_view, codes, engine_view, Client, ClientSetup, Encoding, TextDoc,
+};
 
 const WEAK: &str = "# Launch\n\n## Situation\nWe had a launch.\n\n## Action\nI cut the tests.\n\n## Result\nWe slipped.\n";
 
@@ -37,7 +39,7 @@ fn diagnostics_carry_rule_id_source_link_and_engine_findings() {
     let diagnostics = client.diagnostics(&doc.uri, 1);
     assert_eq!(
         client_view(&diagnostics),
-        engine_view(WEAK, &Config::default(), Encoding::Utf16)
+        check_view(&[WEAK], 0, &Config::default(), Encoding::Utf16)
     );
     let learning = diagnostics
         .iter()
@@ -83,7 +85,7 @@ fn edits_after_astral_characters_and_crlf_land_right_in_both_encodings() {
         );
         assert_eq!(
             client_view(&diagnostics),
-            engine_view(&doc.text, &Config::default(), encoding),
+            check_view(&[&doc.text], 0, &Config::default(), encoding),
             "{encoding:?}"
         );
         // Hover on the title (after the rocket) finds the story.
@@ -118,7 +120,7 @@ fn a_quick_fix_inserts_the_missing_part_and_its_diagnostic_goes() {
     assert!(!codes(&diagnostics).contains(&"missing-learning".to_string()));
     assert_eq!(
         client_view(&diagnostics),
-        engine_view(&doc.text, &Config::default(), Encoding::Utf16)
+        check_view(&[&doc.text], 0, &Config::default(), Encoding::Utf16)
     );
 
     // The missing Task is inserted in STAR order.
@@ -157,7 +159,7 @@ fn silencing_for_a_line_a_story_and_the_workspace() {
     assert_eq!(count(&after, "missing-learning"), 0);
     assert_eq!(
         client_view(&after),
-        engine_view(&doc.text, &Config::default(), Encoding::Utf16)
+        check_view(&[&doc.text], 0, &Config::default(), Encoding::Utf16)
     );
 
     // For this story: a directive right under the title.
@@ -201,7 +203,7 @@ fn silencing_for_a_line_a_story_and_the_workspace() {
     let with_file = Config::from_toml(&config.text, None).expect("valid config");
     assert_eq!(
         client_view(&after),
-        engine_view(&doc.text, &with_file, Encoding::Utf16)
+        check_view(&[&doc.text], 0, &with_file, Encoding::Utf16)
     );
 
     // With the file in place, the next workspace silence edits its [rules] table.
@@ -354,6 +356,21 @@ fn hover_explains_rules_titles_and_parts() {
     assert!(title.contains("### Launch"), "{title}");
     assert!(title.contains("spoken"), "{title}");
     assert!(title.contains("Missing: Task, Learning"), "{title}");
+    assert!(title.contains("**Score "), "{title}");
+    for dimension in [
+        "Ownership",
+        "Root cause",
+        "Recovery",
+        "Learning loop",
+        "Scope and impact",
+    ] {
+        assert!(title.contains(&format!("**{dimension}** ")), "{title}");
+    }
+    assert!(title.contains("Follow-up readiness:"), "{title}");
+    assert!(
+        title.contains("- ✗ How do you know you actually changed?"),
+        "{title}"
+    );
     assert!(title.contains("missing-learning"), "{title}");
     let part = client.hover(&doc, doc.text.find("## Situation").expect("part") + 4);
     assert!(
@@ -413,6 +430,8 @@ fn outline_lenses_and_completion() {
     let lenses = lenses.as_array().expect("lenses");
     assert_eq!(lenses.len(), 2);
     let first = lenses[0]["command"]["title"].as_str().expect("title");
+    assert!(first.starts_with("Score "), "{first}");
+    assert!(first.contains("/20 · "), "{first}");
     assert!(
         first.ends_with("spoken · 1 error, 1 warning, 1 note") || first.contains("spoken · "),
         "{first}"
@@ -530,7 +549,7 @@ fn configuration_from_initialization_options_and_settings() {
     .expect("config");
     assert_eq!(
         client_view(&diagnostics),
-        engine_view(WEAK, &expected, Encoding::Utf16)
+        check_view(&[WEAK], 0, &expected, Encoding::Utf16)
     );
 
     // The include globs changed: a README is a story file now.
@@ -645,10 +664,15 @@ fn the_bank_scan_reports_progress_and_serves_pull_diagnostics() {
         .iter()
         .find(|i| i["uri"] == support::uri(&dir.path().join("stories/s00.md")))
         .expect("s00");
-    let text = WEAK.replace("Launch", "Launch 0");
+    // The bank's stories, in path order: s00 is the first of the theme and carries
+    // `prompt-coverage`, as with `starling check`.
+    let texts: Vec<String> = (0..30)
+        .map(|i| WEAK.replace("Launch", &format!("Launch {i}")))
+        .collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
     assert_eq!(
         client_view(first["items"].as_array().expect("items")),
-        engine_view(&text, &Config::default(), Encoding::Utf16)
+        check_view(&texts, 0, &Config::default(), Encoding::Utf16)
     );
 
     // Pull for an open document, after a change.
@@ -728,7 +752,7 @@ fn large_documents_are_checked_in_the_background_with_a_note() {
         .contains("in the background"));
     assert_eq!(
         diagnostics.len(),
-        engine_view(&text, &Config::default(), Encoding::Utf16).len() + 1
+        check_view(&[&text], 0, &Config::default(), Encoding::Utf16).len() + 1
     );
     assert_eq!(client.shutdown(), Some(0));
 }
@@ -739,4 +763,164 @@ fn exit_without_shutdown_is_an_error_exit() {
     let mut client = start(dir.path());
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit(), Some(1));
+}
+
+/// Waits until the bank scan started by `initialized` (or a configuration change) has ended.
+fn wait_scan_end(client: &mut Client) {
+    client.wait_for("bank scan end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+}
+
+fn is_refresh(message: &Value) -> bool {
+    message["method"] == "workspace/diagnostic/refresh"
+}
+
+#[test]
+fn a_configuration_change_refreshes_pull_clients_and_pushes_to_the_others() {
+    // VS Code advertises refresh support as `workspace.diagnostics`; Neovim not at all.
+    for refresh_key in [Some("diagnostics"), None] {
+        let dir = bank();
+        let path = dir.path().join("stories/launch.md");
+        write(&path, WEAK);
+        let other = dir.path().join("stories/other.md");
+        write(&other, &WEAK.replace("Launch", "Other"));
+        let mut client = Client::start(
+            dir.path(),
+            ClientSetup {
+                pull: true,
+                refresh_key,
+                ..ClientSetup::default()
+            },
+        );
+        wait_scan_end(&mut client);
+        client.wait_for("first refresh", is_refresh);
+        let doc = TextDoc::new(&path, WEAK);
+        client.open(&doc);
+        let pulled = client.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": doc.uri } }),
+        );
+        let items = pulled["items"].as_array().expect("items").clone();
+        assert!(codes(&items).contains(&"missing-learning".to_string()));
+
+        client.drain();
+        client.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "starling": { "rules": { "missing-learning": "off" } } } }),
+        );
+        wait_scan_end(&mut client);
+        client.wait_for("refresh after the change", is_refresh);
+        let pulled = client.request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": doc.uri } }),
+        );
+        let items = pulled["items"].as_array().expect("items").clone();
+        assert!(!codes(&items).contains(&"missing-learning".to_string()));
+        // The bank files on disk were checked again too.
+        let report = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+        let reports = report["items"].as_array().expect("items");
+        assert_eq!(reports.len(), 2);
+        for report in reports {
+            let items = report["items"].as_array().expect("items");
+            assert!(!items.is_empty());
+            assert!(!codes(items).contains(&"missing-learning".to_string()));
+        }
+        // Still never pushed to.
+        assert!(client
+            .seen
+            .iter()
+            .all(|m| m["method"] != "textDocument/publishDiagnostics"));
+        assert_eq!(client.shutdown(), Some(0));
+    }
+
+    // A push client gets new diagnostics and no refresh request.
+    let dir = bank();
+    let path = dir.path().join("stories/launch.md");
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, WEAK);
+    client.open(&doc);
+    let diagnostics = client.diagnostics(&doc.uri, 1);
+    assert!(codes(&diagnostics).contains(&"missing-learning".to_string()));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "starling": { "rules": { "missing-learning": "off" } } } }),
+    );
+    let diagnostics = client.next_diagnostics(&doc.uri);
+    assert!(!codes(&diagnostics).contains(&"missing-learning".to_string()));
+    wait_scan_end(&mut client);
+    assert!(!client.seen.iter().any(is_refresh));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+/// A story with no error-level finding, so that it counts for `prompt-coverage`.
+fn ready_story(title: &str, prompt: &str) -> String {
+    format!(
+        "# {title}\nPrompt: {prompt}\n\n## Situation\nWe had a launch in one week.\n\n## Task\nI owned the release.\n\n## Action\nI cut the tests to ship on time.\n\n## Result\nWe slipped two weeks and lost 3 customers.\n\n## Learning\nI skipped them because I feared looking slow. Since then I have run a checklist before every launch.\n"
+    )
+}
+
+#[test]
+fn prompt_coverage_follows_the_bank() {
+    let dir = bank();
+    let one = ready_story("Launch one", "Tell me about a time you failed.");
+    let two = ready_story(
+        "Launch two",
+        "Tell me about a decision you made that turned out to be wrong.",
+    );
+    write(&dir.path().join("stories/s1.md"), &one);
+    write(&dir.path().join("stories/s2.md"), &two);
+    let mut client = Client::start(
+        dir.path(),
+        ClientSetup {
+            pull: true,
+            ..ClientSetup::default()
+        },
+    );
+    wait_scan_end(&mut client);
+    let s1 = support::uri(&dir.path().join("stories/s1.md"));
+    let report = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let reports = report["items"].as_array().expect("items");
+    let first = reports.iter().find(|r| r["uri"] == s1).expect("s1");
+    let items = first["items"].as_array().expect("items");
+    assert!(codes(items).contains(&"prompt-coverage".to_string()));
+    // On the same file and with the same words as `starling check`.
+    assert_eq!(
+        client_view(items),
+        check_view(&[&one, &two], 0, &Config::default(), Encoding::Utf16)
+    );
+    // `missing-prompt` flows like any rule: a story without a prompt gets it.
+    let bare = TextDoc::new(&dir.path().join("stories/s0.md"), WEAK);
+    client.open(&bare);
+    let pulled = client.request(
+        "textDocument/diagnostic",
+        json!({ "textDocument": { "uri": bare.uri } }),
+    );
+    let items = pulled["items"].as_array().expect("items");
+    assert!(codes(items).contains(&"missing-prompt".to_string()));
+
+    // A third story naming a third prompt is enough.
+    let three = dir.path().join("stories/s3.md");
+    write(
+        &three,
+        &ready_story(
+            "Launch three",
+            "Describe a situation where you didn't meet expectations.",
+        ),
+    );
+    client.drain();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": support::uri(&three), "type": 1 }] }),
+    );
+    client.wait_for("refresh", is_refresh);
+    let report = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    for report in report["items"].as_array().expect("items") {
+        let items = report["items"].as_array().expect("items");
+        assert!(
+            !codes(items).contains(&"prompt-coverage".to_string()),
+            "{report}"
+        );
+    }
+    assert_eq!(client.shutdown(), Some(0));
 }

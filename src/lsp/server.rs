@@ -79,10 +79,14 @@ impl Backend {
         }
     }
 
+    /// Re-checks the open documents and, in the background, the bank files with the new
+    /// configuration; pull clients are refreshed once the bank is read again.
     async fn config_changed(&self) {
         self.session.state().invalidate_configs();
         self.session.flush_config_reports().await;
         self.session.recheck_all();
+        let session = self.session.clone();
+        tokio::spawn(async move { session.scan_bank().await });
     }
 }
 
@@ -95,10 +99,6 @@ impl LanguageServer for Backend {
         let workspace = capabilities.workspace.as_ref();
         let flags = ClientFlags {
             pull_diagnostics: text_document.is_some_and(|t| t.diagnostic.is_some()),
-            diagnostic_refresh: workspace
-                .and_then(|w| w.diagnostic.as_ref())
-                .and_then(|d| d.refresh_support)
-                .unwrap_or(false),
             watched_files_dynamic: workspace
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
@@ -315,6 +315,7 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         let bank_gate = self.session.bank_gate.write().await;
         let mut config_changed = false;
+        let mut bank_changed = false;
         for change in params.changes {
             let Some(path) = from_lsp::path(&change.uri) else {
                 continue;
@@ -326,13 +327,14 @@ impl LanguageServer for Backend {
                 config_changed = true;
             } else if !self.session.state().docs.contains_key(&change.uri) {
                 self.session.update_bank_file(path).await;
+                bank_changed = true;
             }
         }
         drop(bank_gate);
         if config_changed {
             self.config_changed().await;
-            let session = self.session.clone();
-            tokio::spawn(async move { session.scan_bank().await });
+        } else if bank_changed {
+            self.session.refresh_pulls().await;
         }
     }
 
@@ -563,18 +565,8 @@ impl LanguageServer for Backend {
                 }
                 continue;
             }
-            let state = self.session.state();
-            if let Some(file) = state.bank.get(&path) {
-                let mut diagnostics = file.diagnostics.clone();
-                if let Some(extra) = state.bank_findings.get(&path) {
-                    let document =
-                        Document::new(&std::fs::read_to_string(&path).unwrap_or_default());
-                    diagnostics.extend(
-                        extra
-                            .iter()
-                            .map(|f| to_lsp::diagnostic(&document, f, state.encoding)),
-                    );
-                }
+            let diagnostics = self.session.state().disk_diagnostics(&path);
+            if let Some(diagnostics) = diagnostics {
                 items.push(WorkspaceDocumentDiagnosticReport::Full(
                     WorkspaceFullDocumentDiagnosticReport {
                         uri,

@@ -62,8 +62,11 @@ impl Level {
 /// What the client said it supports.
 #[derive(Debug, Clone, Default)]
 pub struct ClientFlags {
+    /// Whether the client pulls diagnostics. Such a client is sent
+    /// `workspace/diagnostic/refresh` whenever diagnostics it cannot see change: clients that
+    /// support it do not all say so where lsp-types 0.94 reads it (VS Code advertises
+    /// `workspace.diagnostics`, plural), and Neovim pulls without advertising it at all.
     pub pull_diagnostics: bool,
-    pub diagnostic_refresh: bool,
     pub watched_files_dynamic: bool,
     pub configuration: bool,
     pub work_done_progress: bool,
@@ -101,11 +104,12 @@ impl Snapshot {
         if !self.is_story {
             return Vec::new();
         }
+        let bank = assist::finish_bank_findings(&self.text, bank, &self.config);
         let mut out: Vec<Diagnostic> = self
             .analysis
             .findings
             .iter()
-            .chain(bank)
+            .chain(&bank)
             .map(|finding| to_lsp::diagnostic(&self.document, finding, encoding))
             .collect();
         if self.large {
@@ -267,6 +271,23 @@ impl State {
         for doc in self.docs.values_mut() {
             doc.generation += 1;
         }
+    }
+
+    /// The diagnostics of a bank file that is not open: its own, as last read from disk, and
+    /// its bank findings. `None` for a file outside the bank.
+    pub fn disk_diagnostics(&mut self, path: &Path) -> Option<Vec<Diagnostic>> {
+        let mut diagnostics = self.bank.get(path)?.diagnostics.clone();
+        if let Some(extra) = self.bank_findings.get(path).cloned() {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let (config, _) = self.config_for(Some(path));
+            let document = Document::new(&text);
+            diagnostics.extend(
+                assist::finish_bank_findings(&text, &extra, &config)
+                    .iter()
+                    .map(|f| to_lsp::diagnostic(&document, f, self.encoding)),
+            );
+        }
+        Some(diagnostics)
     }
 
     /// Whether the file at `path` is a story file by the include and exclude globs.
@@ -472,6 +493,8 @@ impl Session {
                     if !changed.is_empty() {
                         drop(state);
                         self.republish_paths(&changed);
+                        let this = self.clone();
+                        tokio::spawn(async move { this.refresh_pulls().await });
                     }
                 }
             }
@@ -517,18 +540,28 @@ impl Session {
             .unwrap_or_default()
     }
 
-    /// Re-checks every open document with the current configuration.
+    /// Re-checks every open document with the current configuration. Push clients get the
+    /// new diagnostics as each check ends; pull clients pull them when refreshed.
     pub fn recheck_all(self: &Arc<Self>) {
         let uris: Vec<Url> = self.state().docs.keys().cloned().collect();
         for uri in uris {
             self.schedule(uri, true);
         }
-        let this = self.clone();
-        tokio::spawn(async move {
-            if this.state().flags.diagnostic_refresh {
-                let _ = this.client.workspace_diagnostic_refresh().await;
-            }
-        });
+    }
+
+    /// Asks a pulling client to pull diagnostics again. Sent to every pulling client whatever
+    /// it advertised (see [`ClientFlags::pull_diagnostics`]); an error reply is ignored.
+    pub async fn refresh_pulls(&self) {
+        if !self.state().flags.pull_diagnostics {
+            return;
+        }
+        if let Err(err) = self.client.workspace_diagnostic_refresh().await {
+            self.log(
+                Level::Debug,
+                format!("the client declined to refresh diagnostics: {err}"),
+            )
+            .await;
+        }
     }
 
     fn republish_paths(self: &Arc<Self>, paths: &[PathBuf]) {
@@ -700,7 +733,15 @@ impl Session {
         let stories: usize = files.iter().map(|(_, f)| f.summary.stories.len()).sum();
         let changed = {
             let mut state = self.state();
-            state.bank = files.into_iter().collect();
+            let mut bank: BTreeMap<PathBuf, BankFile> = files.into_iter().collect();
+            // An open document's summary comes from its own, possibly unsaved, text.
+            let open: Vec<PathBuf> = state.docs.keys().filter_map(from_lsp::path).collect();
+            for path in open {
+                if let Some(file) = state.bank.get(&path) {
+                    bank.insert(path, file.clone());
+                }
+            }
+            state.bank = bank;
             state.refresh_bank_findings()
         };
         self.republish_paths(&changed);
@@ -716,9 +757,7 @@ impl Session {
         }
         self.log(Level::Info, format!("story bank: {message}"))
             .await;
-        if self.state().flags.diagnostic_refresh {
-            let _ = self.client.workspace_diagnostic_refresh().await;
-        }
+        self.refresh_pulls().await;
     }
 
     /// Re-reads one bank file from disk after it changed outside the editor.

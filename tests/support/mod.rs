@@ -36,6 +36,9 @@ impl Encoding {
 pub struct ClientSetup {
     pub encoding: Encoding,
     pub pull: bool,
+    /// Where a pulling client advertises `refreshSupport` under `workspace`: `diagnostic` as
+    /// lsp-types reads it, `diagnostics` as VS Code sends it, or nowhere, as Neovim does.
+    pub refresh_key: Option<&'static str>,
     pub init_options: Value,
     /// Answers to `workspace/configuration`; `None` means the client does not support it.
     pub settings: Option<Value>,
@@ -46,6 +49,7 @@ impl Default for ClientSetup {
         Self {
             encoding: Encoding::Utf16,
             pull: false,
+            refresh_key: Some("diagnostic"),
             init_options: Value::Null,
             settings: None,
         }
@@ -132,6 +136,14 @@ impl Client {
         if setup.pull {
             text_document["diagnostic"] = json!({ "dynamicRegistration": false });
         }
+        let mut workspace = json!({
+            "configuration": setup.settings.is_some(),
+            "didChangeWatchedFiles": { "dynamicRegistration": true },
+            "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] },
+        });
+        if let Some(key) = setup.refresh_key {
+            workspace[key] = json!({ "refreshSupport": setup.pull });
+        }
         let encodings = match setup.encoding {
             Encoding::Utf8 => json!(["utf-8", "utf-16"]),
             Encoding::Utf16 => json!(["utf-16"]),
@@ -146,12 +158,7 @@ impl Client {
                 "capabilities": {
                     "general": { "positionEncodings": encodings },
                     "window": { "workDoneProgress": true },
-                    "workspace": {
-                        "configuration": setup.settings.is_some(),
-                        "didChangeWatchedFiles": { "dynamicRegistration": true },
-                        "workspaceEdit": { "documentChanges": true, "resourceOperations": ["create"] },
-                        "diagnostic": { "refreshSupport": setup.pull },
-                    },
+                    "workspace": workspace,
                     "textDocument": text_document,
                 },
             }),
@@ -521,27 +528,69 @@ pub fn engine_view(
     let mut out: Vec<_> = analysis
         .findings
         .iter()
-        .map(|f| {
-            let severity = match f.severity {
-                starling::Severity::Error => 1,
-                starling::Severity::Warning => 2,
-                starling::Severity::Info => 3,
-                starling::Severity::Hint => 4,
-            };
-            (
-                f.rule.to_string(),
-                f.message.clone(),
-                severity,
-                doc.range(f.range.clone(), encoding),
-            )
-        })
+        .map(|f| view(&doc, f, encoding))
         .collect();
-    out.sort_by(|a, b| {
+    sort_view(&mut out);
+    out
+}
+
+fn view(
+    doc: &TextDoc,
+    finding: &starling::Finding,
+    encoding: Encoding,
+) -> (String, String, u64, Value) {
+    let severity = match finding.severity {
+        starling::Severity::Error => 1,
+        starling::Severity::Warning => 2,
+        starling::Severity::Info => 3,
+        starling::Severity::Hint => 4,
+    };
+    (
+        finding.rule.to_string(),
+        finding.message.clone(),
+        severity,
+        doc.range(finding.range.clone(), encoding),
+    )
+}
+
+fn sort_view(view: &mut [(String, String, u64, Value)]) {
+    view.sort_by(|a, b| {
         a.3.to_string()
             .cmp(&b.3.to_string())
             .then(a.0.cmp(&b.0))
             .then(a.1.cmp(&b.1))
     });
+}
+
+/// What `starling check` reports for `files[which]` when `files` are the whole story bank,
+/// as the client would see it: the engine's findings plus the bank's (`prompt-coverage`).
+pub fn check_view(
+    files: &[&str],
+    which: usize,
+    config: &starling::Config,
+    encoding: Encoding,
+) -> Vec<(String, String, u64, Value)> {
+    let mut summaries = Vec::new();
+    for (index, text) in files.iter().enumerate() {
+        let analysis = starling::check_text(text, config);
+        summaries.extend(starling::bank::summaries(index, text, &analysis, config));
+    }
+    let text = files[which];
+    let doc = TextDoc {
+        uri: String::new(),
+        text: text.to_string(),
+        version: 0,
+    };
+    let bank: Vec<starling::Finding> = starling::bank::coverage(&summaries, config)
+        .into_iter()
+        .filter(|found| found.file == which)
+        .map(|found| found.finding)
+        .collect();
+    let outline = starling::check_text(text, config).outline;
+    let bank = starling::analysis::finish(text, &outline, bank, config);
+    let mut out = engine_view(text, config, encoding);
+    out.extend(bank.iter().map(|f| view(&doc, f, encoding)));
+    sort_view(&mut out);
     out
 }
 
