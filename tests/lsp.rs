@@ -540,10 +540,11 @@ fn configuration_from_initialization_options_and_settings() {
     );
     let diagnostics = client.next_diagnostics(&doc.uri);
     assert!(!codes(&diagnostics).contains(&"missing-learning".to_string()));
-    // The init options still apply under the settings.
-    assert!(!codes(&diagnostics).contains(&"speaking-time".to_string()));
+    // Settings that name `rules` replace the rules of the initialization options: the editor
+    // sends its whole current set.
+    assert!(codes(&diagnostics).contains(&"speaking-time".to_string()));
     let expected = Config::from_toml(
-        "include = [\"**/*.md\"]\n[rules]\nmissing-learning = \"off\"\nspeaking-time = \"off\"\n",
+        "include = [\"**/*.md\"]\n[rules]\nmissing-learning = \"off\"\n",
         None,
     )
     .expect("config");
@@ -778,8 +779,8 @@ fn is_refresh(message: &Value) -> bool {
 
 #[test]
 fn a_configuration_change_refreshes_pull_clients_and_pushes_to_the_others() {
-    // VS Code advertises refresh support as `workspace.diagnostics`; Neovim not at all.
-    for refresh_key in [Some("diagnostics"), None] {
+    // A client whose refresh support the server can read pulls, and is refreshed.
+    for refresh_key in [Some("diagnostic")] {
         let dir = bank();
         let path = dir.path().join("stories/launch.md");
         write(&path, WEAK);
@@ -834,23 +835,38 @@ fn a_configuration_change_refreshes_pull_clients_and_pushes_to_the_others() {
         assert_eq!(client.shutdown(), Some(0));
     }
 
-    // A push client gets new diagnostics and no refresh request.
-    let dir = bank();
-    let path = dir.path().join("stories/launch.md");
-    let mut client = start(dir.path());
-    let doc = TextDoc::new(&path, WEAK);
-    client.open(&doc);
-    let diagnostics = client.diagnostics(&doc.uri, 1);
-    assert!(codes(&diagnostics).contains(&"missing-learning".to_string()));
-    client.notify(
-        "workspace/didChangeConfiguration",
-        json!({ "settings": { "starling": { "rules": { "missing-learning": "off" } } } }),
-    );
-    let diagnostics = client.next_diagnostics(&doc.uri);
-    assert!(!codes(&diagnostics).contains(&"missing-learning".to_string()));
-    wait_scan_end(&mut client);
-    assert!(!client.seen.iter().any(is_refresh));
-    assert_eq!(client.shutdown(), Some(0));
+    // A push client gets new diagnostics and no refresh request. So do clients that can pull
+    // but whose refresh support the server cannot read: VS Code advertises it as
+    // `workspace.diagnostics`, Neovim not at all.
+    for (pull, refresh_key) in [
+        (false, Some("diagnostic")),
+        (true, Some("diagnostics")),
+        (true, None),
+    ] {
+        let dir = bank();
+        let path = dir.path().join("stories/launch.md");
+        let mut client = Client::start(
+            dir.path(),
+            ClientSetup {
+                pull,
+                refresh_key,
+                ..ClientSetup::default()
+            },
+        );
+        let doc = TextDoc::new(&path, WEAK);
+        client.open(&doc);
+        let diagnostics = client.diagnostics(&doc.uri, 1);
+        assert!(codes(&diagnostics).contains(&"missing-learning".to_string()));
+        client.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "starling": { "rules": { "missing-learning": "off" } } } }),
+        );
+        let diagnostics = client.next_diagnostics(&doc.uri);
+        assert!(!codes(&diagnostics).contains(&"missing-learning".to_string()));
+        wait_scan_end(&mut client);
+        assert!(!client.seen.iter().any(is_refresh));
+        assert_eq!(client.shutdown(), Some(0));
+    }
 }
 
 /// A story with no error-level finding, so that it counts for `prompt-coverage`.

@@ -130,6 +130,19 @@ impl RawConfig {
         })
     }
 
+    /// Forgets one top-level key (`theme`, `rules`, `include`, `exclude`, `phrases`), so that
+    /// a layer below shows through.
+    pub fn clear(&mut self, key: &str) {
+        match key {
+            "theme" => self.theme = None,
+            "rules" => self.rules = None,
+            "include" => self.include = None,
+            "exclude" => self.exclude = None,
+            "phrases" => self.phrases = None,
+            _ => {}
+        }
+    }
+
     /// This layer with `over` on top: `over`'s values win; rule and phrase maps are merged.
     pub fn merge(mut self, over: RawConfig) -> Self {
         if over.theme.is_some() {

@@ -39,7 +39,17 @@ impl Backend {
         };
         match from_lsp::raw_config(section) {
             Ok(raw) => {
-                self.session.state().settings = raw;
+                {
+                    let mut state = self.session.state();
+                    // Settings sent after start speak for the editor now: a key they name,
+                    // even as null (unset), replaces what the initialization options said.
+                    for key in ["theme", "rules", "include", "exclude", "phrases"] {
+                        if section.get(key).is_some() {
+                            state.init_options.clear(key);
+                        }
+                    }
+                    state.settings = raw;
+                }
                 self.config_changed().await;
             }
             Err(message) => self.settings_error(message).await,
@@ -98,7 +108,15 @@ impl LanguageServer for Backend {
         let text_document = capabilities.text_document.as_ref();
         let workspace = capabilities.workspace.as_ref();
         let flags = ClientFlags {
-            pull_diagnostics: text_document.is_some_and(|t| t.diagnostic.is_some()),
+            // Pull only where the client can be told to pull again after a configuration
+            // change. lsp-types reads `workspace.diagnostic.refreshSupport`; VS Code sends
+            // `workspace.diagnostics` and Neovim nothing, so both get push, which they show
+            // just as well and which stays current without a refresh.
+            pull_diagnostics: text_document.is_some_and(|t| t.diagnostic.is_some())
+                && workspace
+                    .and_then(|w| w.diagnostic.as_ref())
+                    .and_then(|d| d.refresh_support)
+                    .unwrap_or(false),
             watched_files_dynamic: workspace
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
