@@ -5,6 +5,7 @@
 //! between engine and LSP types.
 
 mod actions;
+mod framing;
 mod from_lsp;
 mod server;
 mod session;
@@ -18,7 +19,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::sync::Notify;
-use tower_lsp::jsonrpc::{Request, Response};
+use tower_lsp::jsonrpc::{Error, Id, Request, Response};
 use tower_lsp::{LspService, Server};
 
 use server::Backend;
@@ -60,7 +61,8 @@ async fn serve(level: Level) -> bool {
         inner: service,
         exited: exited.clone(),
     };
-    let stdin = tokio::io::stdin();
+    let (stdin, relay_end) = tokio::io::duplex(64 * 1024);
+    tokio::spawn(framing::relay(tokio::io::stdin(), relay_end));
     let stdout = tokio::io::stdout();
     let server = Server::new(stdin, stdout, socket)
         .concurrency_level(CONCURRENCY)
@@ -93,6 +95,13 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
+        if request.method() == framing::MALFORMED {
+            let error = match request.params().and_then(serde_json::Value::as_i64) {
+                Some(-32600) => Error::invalid_request(),
+                _ => Error::parse_error(),
+            };
+            return Box::pin(async move { Ok(Some(Response::from_error(Id::Null, error))) });
+        }
         let is_exit = request.method() == "exit";
         let future = self.inner.call(request);
         let exited = self.exited.clone();

@@ -71,6 +71,13 @@ pub struct Client {
 impl Client {
     /// Starts `starling lsp` with `root` as the workspace folder and initializes it.
     pub fn start(root: &Path, setup: ClientSetup) -> Self {
+        let mut client = Self::spawn(root, &setup);
+        client.initialize(root, &setup);
+        client
+    }
+
+    /// Starts `starling lsp` in `root` without initializing it.
+    pub fn spawn(root: &Path, setup: &ClientSetup) -> Self {
         let binary = option_env!("CARGO_BIN_EXE_starling")
             .map(String::from)
             .or_else(|| std::env::var("STARLING_BIN").ok())
@@ -116,7 +123,7 @@ impl Client {
                 }
             }
         });
-        let mut client = Self {
+        Self {
             child,
             stdin,
             incoming,
@@ -125,7 +132,12 @@ impl Client {
             next_id: 1,
             encoding: setup.encoding,
             settings: setup.settings.clone(),
-        };
+        }
+    }
+
+    /// Sends `initialize` and `initialized` as an editor with `setup` would.
+    pub fn initialize(&mut self, root: &Path, setup: &ClientSetup) {
+        let client = self;
         let root_uri = uri(root);
         let mut text_document = json!({
             "synchronization": { "dynamicRegistration": false },
@@ -169,13 +181,48 @@ impl Client {
             "{result}"
         );
         client.notify("initialized", json!({}));
-        client
     }
 
-    fn send(&mut self, message: Value) {
+    pub fn send(&mut self, message: Value) {
         let body = message.to_string();
         write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).expect("writes");
         self.stdin.flush().expect("flushes");
+    }
+
+    /// Writes `bytes` to the server as they are: for malformed frames.
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).expect("writes");
+        self.stdin.flush().expect("flushes");
+    }
+
+    /// A fresh request id.
+    pub fn new_id(&mut self) -> i64 {
+        self.next_id += 1;
+        self.next_id - 1
+    }
+
+    /// Sends a request without waiting; returns its id.
+    pub fn send_request(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.new_id();
+        let mut message = json!({ "jsonrpc": "2.0", "id": id, "method": method });
+        if !params.is_null() {
+            message["params"] = params;
+        }
+        self.send(message);
+        id
+    }
+
+    /// Sends a request and returns the whole response, error or result.
+    pub fn call(&mut self, method: &str, params: Value) -> Value {
+        let id = self.send_request(method, params);
+        self.response(&json!(id))
+    }
+
+    /// Waits for the response with id `id` (which may be `null`).
+    pub fn response(&mut self, id: &Value) -> Value {
+        self.wait_for(&format!("the response to {id}"), |m| {
+            m.get("method").is_none() && m.get("id") == Some(id)
+        })
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -236,10 +283,20 @@ impl Client {
 
     /// Waits for a notification `pred` accepts; others stay available to later waits.
     pub fn wait_for(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        self.wait_for_within(what, TIMEOUT, pred)
+    }
+
+    /// [`Client::wait_for`] with its own time limit.
+    pub fn wait_for_within(
+        &mut self,
+        what: &str,
+        limit: Duration,
+        pred: impl Fn(&Value) -> bool,
+    ) -> Value {
         if let Some(i) = self.backlog.iter().position(&pred) {
             return self.backlog.remove(i).expect("present");
         }
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + limit;
         loop {
             let message = self
                 .receive(deadline)
