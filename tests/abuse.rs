@@ -20,8 +20,17 @@ fn bank() -> tempfile::TempDir {
     dir
 }
 
+/// A client of a bank whose stories are compared one file at a time with the engine: the
+/// bank-wide `prompt-coverage` (which lands on one file of the bank) is off.
+fn setup() -> ClientSetup {
+    ClientSetup {
+        init_options: serde_json::json!({ "rules": { "prompt-coverage": "off" } }),
+        ..ClientSetup::default()
+    }
+}
+
 fn start(root: &Path) -> Client {
-    Client::start(root, ClientSetup::default())
+    Client::start(root, setup())
 }
 
 /// Opens a fresh story and checks its diagnostics are the engine's: the server still serves.
@@ -101,7 +110,7 @@ fn a_wrong_content_length_costs_at_most_the_frames_it_spoils() {
 #[test]
 fn a_request_before_initialize_is_refused_as_not_initialized() {
     let dir = bank();
-    let setup = ClientSetup::default();
+    let setup = setup();
     let mut client = Client::spawn(dir.path(), &setup);
     let response = client.call(
         "textDocument/hover",
