@@ -334,3 +334,34 @@ fn rules_and_explain() {
     let usage = starling(dir.path(), &["check", "--format", "yaml"]);
     assert_eq!(usage.status.code(), Some(2));
 }
+
+#[test]
+fn a_one_megabyte_line_with_no_break_still_gets_an_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = [
+        "I", "cut", "the", "dry", "run", "because", "the", "window", "was", "short",
+    ];
+    let mut line = String::new();
+    let mut i = 0;
+    while line.len() < 1_000_000 {
+        line.push_str(words[i % words.len()]);
+        line.push(' ');
+        i += 1;
+    }
+    std::fs::write(
+        dir.path().join("long.story.md"),
+        format!("# Story\n\n## Action\n{line}"),
+    )
+    .unwrap();
+    let output = starling(dir.path(), &["check", "--format", "json", "long.story.md"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let findings: Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let rules: Vec<&str> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"missing-star-section"), "{rules:?}");
+    assert!(rules.contains(&"speaking-time"), "{rules:?}");
+}
