@@ -55,12 +55,16 @@ pub fn story_theme(story: &Story, outline: &Outline, config: &Config) -> &'stati
         .unwrap_or(&theme::builtin()[0])
 }
 
-/// The raw findings of one story: every rule that applies to its theme and is enabled. A rule
-/// that panics is skipped; the others still run.
-pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config) -> Vec<Finding> {
+/// What the rules of story `index` see: the story, its theme and that theme's phrases.
+pub fn story_context<'a>(
+    text: &'a str,
+    outline: &'a Outline,
+    index: usize,
+    config: &'a Config,
+) -> Context<'a> {
     let story = &outline.stories[index];
     let theme = story_theme(story, outline, config);
-    let cx = Context::new(
+    Context::new(
         text,
         story,
         index,
@@ -69,7 +73,14 @@ pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config)
         config.tuning(),
         &outline.file,
         &outline.opaque,
-    );
+    )
+}
+
+/// The raw findings of one story: every rule that applies to its theme and is enabled. A rule
+/// that panics is skipped; the others still run.
+pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config) -> Vec<Finding> {
+    let cx = story_context(text, outline, index, config);
+    let theme = cx.theme;
     let mut findings = Vec::new();
     for rule in rules::all() {
         let id = rule.meta().id;

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::analysis::{story_theme, Analysis};
+use crate::analysis::Analysis;
 use crate::bank::StorySummary;
 use crate::config::Config;
 use crate::document::TextEdit;
@@ -109,17 +109,7 @@ pub fn story_cards(text: &str, analysis: &Analysis, config: &Config) -> Vec<Stor
     (0..outline.stories.len())
         .map(|index| {
             let story = &outline.stories[index];
-            let theme = story_theme(story, outline, config);
-            let cx = Context::new(
-                text,
-                story,
-                index,
-                theme,
-                config.lexicon(&theme.name),
-                config.tuning(),
-                &outline.file,
-                &outline.opaque,
-            );
+            let cx = crate::analysis::story_context(text, outline, index, config);
             let words = spoken_words(&cx);
             let parts = story
                 .parts
@@ -149,7 +139,7 @@ pub fn story_cards(text: &str, analysis: &Analysis, config: &Config) -> Vec<Stor
                 range: story.range.clone(),
                 title: story.title.as_ref().map(|t| t.content.clone()),
                 anchor: story.anchor(text),
-                theme: theme.name.clone(),
+                theme: cx.theme.name.clone(),
                 prompts,
                 words,
                 seconds: words as f64 * 60.0 / words_per_minute,

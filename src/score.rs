@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
-use crate::analysis::{story_theme, Analysis};
+use crate::analysis::Analysis;
 use crate::config::Config;
 use crate::rules::reading::{self, quote, Claim};
 use crate::rules::Context;
@@ -75,19 +75,10 @@ fn contexts<T>(
         .stories
         .iter()
         .enumerate()
-        .map(|(index, story)| {
-            let theme = story_theme(story, outline, config);
-            let cx = Context::new(
-                text,
-                story,
-                index,
-                theme,
-                config.lexicon(&theme.name),
-                config.tuning(),
-                &outline.file,
-                &outline.opaque,
-            );
-            each(&cx)
+        .map(|(index, _)| {
+            each(&crate::analysis::story_context(
+                text, outline, index, config,
+            ))
         })
         .collect()
 }
