@@ -365,3 +365,42 @@ fn a_one_megabyte_line_with_no_break_still_gets_an_answer() {
     assert!(rules.contains(&"missing-star-section"), "{rules:?}");
     assert!(rules.contains(&"speaking-time"), "{rules:?}");
 }
+
+#[test]
+fn score_prints_five_dimensions_and_the_follow_ups() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let strong = "tests/fixtures/seeds/strong-migration.story.md";
+    let weak = "tests/fixtures/seeds/weak-worked-too-hard.story.md";
+    let human = starling(root, &["score", strong]);
+    let text = stdout(&human);
+    for dimension in [
+        "Ownership",
+        "Root cause",
+        "Recovery",
+        "Learning loop",
+        "Scope and impact",
+    ] {
+        assert!(text.contains(dimension), "{text}");
+    }
+    let output = starling(
+        root,
+        &["score", "--format", "json", "--follow-ups", strong, weak],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let story = |file: usize| report["files"][file]["stories"][0].clone();
+    let (strong, weak) = (story(0), story(1));
+    assert_eq!(strong["max"], 20);
+    assert_eq!(strong["dimensions"].as_array().unwrap().len(), 5);
+    assert!(strong["total"].as_u64().unwrap() > weak["total"].as_u64().unwrap());
+    let answered = |story: &Value| {
+        story["follow_ups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| !f["answer"].is_null())
+            .count()
+    };
+    assert_eq!(weak["follow_ups"].as_array().unwrap().len(), 5);
+    assert_eq!(answered(&weak), 0);
+    assert!(answered(&strong) >= 3, "{strong}");
+}

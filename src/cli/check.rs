@@ -82,19 +82,28 @@ pub fn run(args: CheckArgs) -> ExitCode {
     }
 }
 
-fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let explicit = match &args.config {
+/// The inputs named by `paths` (the current folder when none) and the configurations for
+/// them: `config` if given, else each file's nearest `starling.toml`.
+pub(super) fn inputs(
+    paths: &[PathBuf],
+    config: Option<&Path>,
+) -> anyhow::Result<(Vec<Input>, ConfigCache)> {
+    let explicit = match config {
         Some(path) => Some(Config::load(path).map_err(config_error)?),
         None => None,
     };
     let mut configs = ConfigCache::new(explicit);
-
-    let paths = if args.paths.is_empty() {
+    let paths = if paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths.clone()
+        paths.to_vec()
     };
     let inputs = collect_inputs(&paths, &mut configs)?;
+    Ok((inputs, configs))
+}
+
+fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let (inputs, mut configs) = inputs(&args.paths, args.config.as_deref())?;
 
     let progress =
         (!args.no_progress && std::io::stderr().is_terminal() && inputs.len() > PROGRESS_THRESHOLD)
@@ -196,7 +205,7 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-pub(super) fn config_error(err: ConfigError) -> anyhow::Error {
+fn config_error(err: ConfigError) -> anyhow::Error {
     anyhow::anyhow!("invalid configuration: {err}")
 }
 
@@ -317,10 +326,7 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
 
 /// The files to check: named files always; folders searched for story files by the include
 /// globs (and Markdown whose front matter says it holds stories), honouring `.gitignore`.
-pub(super) fn collect_inputs(
-    paths: &[PathBuf],
-    configs: &mut ConfigCache,
-) -> anyhow::Result<Vec<Input>> {
+fn collect_inputs(paths: &[PathBuf], configs: &mut ConfigCache) -> anyhow::Result<Vec<Input>> {
     let mut inputs = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {

@@ -9,10 +9,9 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::check::{collect_inputs, config_error, read_text, ConfigCache, Input};
+use super::check::{read_text, Input};
 use super::EXIT_ERROR;
 use crate::analysis::check_text;
-use crate::config::Config;
 use crate::score::{follow_ups_of, scores, FollowUp, StoryScore};
 
 #[derive(Debug, Args)]
@@ -47,17 +46,7 @@ pub fn run(args: ScoreArgs) -> ExitCode {
 }
 
 fn run_inner(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
-    let explicit = match &args.config {
-        Some(path) => Some(Config::load(path).map_err(config_error)?),
-        None => None,
-    };
-    let mut configs = ConfigCache::new(explicit);
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let inputs = collect_inputs(&paths, &mut configs)?;
+    let (inputs, mut configs) = super::check::inputs(&args.paths, args.config.as_deref())?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut json_files = Vec::new();
