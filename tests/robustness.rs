@@ -121,7 +121,7 @@ fn assert_fix_is_safe(text: &str, finding: &Finding) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 128, rng_seed: proptest::test_runner::RngSeed::Fixed(0x5eed_5ead), ..ProptestConfig::default() })]
 
     #[test]
     fn any_story_like_text_gives_sound_findings(text in story_text()) {

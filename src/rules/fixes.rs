@@ -183,7 +183,13 @@ pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> Tex
 pub fn append_placeholder(text: &str, part: &crate::story::Part, prompt: &str) -> Option<TextEdit> {
     let line = format!("{PLACEHOLDER} {prompt}");
     let body = part.body.start.min(text.len())..part.body.end.min(text.len());
-    if text[part.range.start.min(text.len())..part.range.end.min(text.len())].contains(&line) {
+    // The placeholder may already be there: inside the part, or just after it (an inferred
+    // part ends at its last sentence, and a placeholder line is no sentence).
+    let mut window_end = (part.range.end + line.len() + 16).min(text.len());
+    while !text.is_char_boundary(window_end) {
+        window_end -= 1;
+    }
+    if text[part.range.start.min(window_end)..window_end].contains(&line) {
         return None;
     }
     let content = text[body.clone()].trim_end();
