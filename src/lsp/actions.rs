@@ -59,7 +59,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
     let edit = |edits: Vec<TextEdit>| {
         document_edit(
             request.uri,
-            snapshot.version,
+            Some(snapshot.version),
             edits
                 .iter()
                 .map(|e| to_lsp::text_edit(doc, e, encoding))
@@ -175,10 +175,12 @@ fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Opti
     let doc = Document::new(&source);
     let text_edit = to_lsp::text_edit(&doc, &edit, request.encoding);
     if target.source.is_some() {
-        return Some(match target.version {
-            Some(version) => document_edit(&target.uri, version, vec![text_edit], request.flags),
-            None => unversioned_edit(&target.uri, vec![text_edit], request.flags),
-        });
+        return Some(document_edit(
+            &target.uri,
+            target.version,
+            vec![text_edit],
+            request.flags,
+        ));
     }
     if !(request.flags.document_changes && request.flags.create_files) {
         return None;
@@ -205,10 +207,10 @@ fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Opti
     })
 }
 
-/// Edits of one open document at `version`.
+/// Edits of one document: at `version` when it is open, unversioned when it is not.
 fn document_edit(
     uri: &Url,
-    version: i32,
+    version: Option<i32>,
     edits: Vec<tower_lsp::lsp_types::TextEdit>,
     flags: &ClientFlags,
 ) -> WorkspaceEdit {
@@ -217,32 +219,7 @@ fn document_edit(
             document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
                 text_document: OptionalVersionedTextDocumentIdentifier {
                     uri: uri.clone(),
-                    version: Some(version),
-                },
-                edits: edits.into_iter().map(OneOf::Left).collect(),
-            }])),
-            ..WorkspaceEdit::default()
-        }
-    } else {
-        WorkspaceEdit {
-            changes: Some(HashMap::from([(uri.clone(), edits)])),
-            ..WorkspaceEdit::default()
-        }
-    }
-}
-
-/// Edits of a file that is not open.
-fn unversioned_edit(
-    uri: &Url,
-    edits: Vec<tower_lsp::lsp_types::TextEdit>,
-    flags: &ClientFlags,
-) -> WorkspaceEdit {
-    if flags.document_changes {
-        WorkspaceEdit {
-            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
-                text_document: OptionalVersionedTextDocumentIdentifier {
-                    uri: uri.clone(),
-                    version: None,
+                    version,
                 },
                 edits: edits.into_iter().map(OneOf::Left).collect(),
             }])),
