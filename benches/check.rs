@@ -59,7 +59,9 @@ fn parse_all(files: &[PathBuf]) -> usize {
         .par_iter()
         .map(|path| {
             let text = std::fs::read_to_string(path).expect("readable");
-            starling::document::parse(&text).root_node().end_byte()
+            starling::document::parse_whole(&text)
+                .root_node()
+                .end_byte()
         })
         .sum()
 }

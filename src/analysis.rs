@@ -4,8 +4,8 @@
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use crate::document::Syntax;
 use serde::Serialize;
-use tree_sitter::Tree;
 
 use crate::config::{Config, RuleSetting};
 use crate::rules::structure::{
@@ -26,13 +26,13 @@ pub struct Analysis {
 
 /// Parses and checks `text`.
 pub fn check_text(text: &str, config: &Config) -> Analysis {
-    let tree = crate::document::parse(text);
-    analyze(text, &tree, config)
+    let syntax = crate::document::parse(text);
+    analyze(text, &syntax, config)
 }
 
-/// Checks `text`, already parsed as `tree`.
-pub fn analyze(text: &str, tree: &Tree, config: &Config) -> Analysis {
-    let outline = crate::story::outline(text, tree);
+/// Checks `text`, already parsed as `syntax`.
+pub fn analyze(text: &str, syntax: &Syntax, config: &Config) -> Analysis {
+    let outline = crate::story::outline(text, syntax);
     let mut findings = Vec::new();
     for index in 0..outline.stories.len() {
         findings.extend(check_story(text, &outline, index, config));

@@ -15,12 +15,10 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use tree_sitter::Tree;
-
 use crate::analysis::{self, Analysis};
 use crate::config::Config;
-use crate::document::Document;
-use crate::rules::suppress::directives;
+use crate::document::{Document, Syntax};
+use crate::rules::suppress::{directives, Directive};
 use crate::rules::Finding;
 use crate::story::{shift, shift_range, Assembly, Outline, Reuse, Scan};
 
@@ -71,14 +69,21 @@ pub struct IncrementalAnalysis {
     config: Config,
     /// The analysed text: rules read `&str`, and a copy edited in place costs one `memmove`.
     text: String,
-    /// The tree of `text`, to find block boundaries in the old offsets.
-    tree: Tree,
+    /// The syntax of `text`, to find block boundaries in the old offsets.
+    syntax: Syntax,
     scan: Scan,
     assembly: Assembly,
     outline: Arc<Outline>,
     /// Raw findings (before configuration and directives) of each story.
     story_findings: Vec<Vec<Finding>>,
     findings: Arc<Vec<Finding>>,
+    /// Where each story's findings lie in `findings`, when they lie in one run each, in story
+    /// order, with no file finding among them: then an update moves the untouched stories'
+    /// findings instead of finishing them again.
+    spans: Option<Vec<Range<usize>>>,
+    /// The inline directives of `text`. With none, a story's finished findings depend on that
+    /// story alone.
+    directives: Vec<Directive>,
     version: u64,
     analyses: u64,
     last_checked: Vec<usize>,
@@ -98,24 +103,26 @@ impl IncrementalAnalysis {
     /// Analyses `doc` from scratch.
     pub fn new(doc: &Document, config: Config) -> Self {
         let text = doc.text();
-        let tree = doc.tree().clone();
-        let scan = Scan::new(&text, &tree, 0..text.len());
+        let syntax = doc.syntax().clone();
+        let scan = Scan::new(&text, &syntax, 0..text.len());
         let (outline, assembly) = scan.assemble(&text, None);
         let mut this = Self {
             config,
             text,
-            tree,
+            syntax,
             scan,
             assembly,
             outline: Arc::new(Outline::default()),
             story_findings: Vec::new(),
             findings: Arc::new(Vec::new()),
+            spans: None,
+            directives: Vec::new(),
             version: 0,
             analyses: 0,
             last_checked: Vec::new(),
         };
         let checked = (0..outline.stories.len()).collect();
-        this.check(outline, Vec::new(), checked);
+        this.check(outline, Vec::new(), checked, None);
         this
     }
 
@@ -147,14 +154,14 @@ impl IncrementalAnalysis {
         };
         self.text.replace_range(range.clone(), &inserted);
         let delta = edit.delta();
-        let new_tree = doc.tree().clone();
-        let Some(window) = window(&self.tree, old_len, &new_tree, self.text.len(), edit) else {
-            self.tree = new_tree;
+        let new_syntax = doc.syntax().clone();
+        let Some(window) = window(&self.syntax, old_len, &new_syntax, self.text.len(), edit) else {
+            self.syntax = new_syntax;
             self.rebuild();
             return;
         };
 
-        let fresh = Scan::new(&self.text, &new_tree, window.clone());
+        let fresh = Scan::new(&self.text, &new_syntax, window.clone());
         let old_end = if window.end >= self.text.len() {
             usize::MAX
         } else {
@@ -162,7 +169,7 @@ impl IncrementalAnalysis {
         };
         let old_file = self.scan.file().clone();
         self.scan.splice(window.start..old_end, fresh, delta);
-        self.tree = new_tree;
+        self.syntax = new_syntax;
         let file_changed = *self.scan.file() != old_file;
 
         let old_outline = std::mem::take(&mut self.outline);
@@ -184,30 +191,37 @@ impl IncrementalAnalysis {
             .collect();
         let mut kept = Vec::with_capacity(outline.stories.len());
         let mut checked = Vec::new();
+        let mut moves = Vec::with_capacity(outline.stories.len());
         for (index, reused) in self.assembly.reused.iter().enumerate() {
             let moved = reused
                 .filter(|_| !file_changed)
-                .and_then(|(old, moved_by)| Some((old_findings.get_mut(old)?.take()?, moved_by)));
+                .and_then(|(old, moved_by)| {
+                    Some((old_findings.get_mut(old)?.take()?, old, moved_by))
+                });
             match moved {
-                Some((mut findings, moved_by)) => {
+                Some((mut findings, old, moved_by)) => {
                     for finding in &mut findings {
                         move_finding(finding, moved_by, index);
                     }
                     kept.push(Some(findings));
+                    moves.push(Some((old, moved_by)));
                 }
                 None => {
                     kept.push(None);
                     checked.push(index);
+                    moves.push(None);
                 }
             }
         }
-        self.check(outline, kept, checked);
+        // A directive written or changed in the window can silence findings of any story.
+        let quiet = !self.text[window].contains("starling-");
+        self.check(outline, kept, checked, quiet.then_some(moves));
     }
 
     /// Analyses `doc` from scratch, keeping the counters.
     pub fn reset(&mut self, doc: &Document) {
         self.text = doc.text();
-        self.tree = doc.tree().clone();
+        self.syntax = doc.syntax().clone();
         self.rebuild();
     }
 
@@ -268,20 +282,22 @@ impl IncrementalAnalysis {
     }
 
     fn rebuild(&mut self) {
-        self.scan = Scan::new(&self.text, &self.tree, 0..self.text.len());
+        self.scan = Scan::new(&self.text, &self.syntax, 0..self.text.len());
         let (outline, assembly) = self.scan.assemble(&self.text, None);
         self.assembly = assembly;
         let checked = (0..outline.stories.len()).collect();
-        self.check(outline, Vec::new(), checked);
+        self.check(outline, Vec::new(), checked, None);
     }
 
     /// Checks the stories `checked` of `outline`, takes the `kept` findings of the others, and
-    /// applies configuration and directives.
+    /// applies configuration and directives. `moves` says, for each story, which old story it
+    /// is and how far it moved, when the update touched no directive.
     fn check(
         &mut self,
         outline: Outline,
         mut kept: Vec<Option<Vec<Finding>>>,
         checked: Vec<usize>,
+        moves: Option<Vec<Option<(usize, isize)>>>,
     ) {
         kept.resize(outline.stories.len(), None);
         for &index in &checked {
@@ -294,15 +310,112 @@ impl IncrementalAnalysis {
         }
         self.analyses += checked.len() as u64;
         self.story_findings = kept.into_iter().map(Option::unwrap_or_default).collect();
-        let directives = directives(&self.text, &outline.opaque);
-        let mut raw: Vec<Finding> = self.story_findings.iter().flatten().cloned().collect();
-        raw.extend(analysis::file_findings(&outline, &directives));
-        let findings = analysis::finish_with(&self.text, &outline, raw, &self.config, &directives);
-        self.findings = Arc::new(findings);
+        let moved = match (moves, self.spans.take()) {
+            (Some(moves), Some(spans)) if self.directives.is_empty() => {
+                self.move_findings(&outline, &moves, &spans)
+            }
+            _ => None,
+        };
+        match moved {
+            Some((findings, spans)) => {
+                self.findings = Arc::new(findings);
+                self.spans = Some(spans);
+            }
+            None => self.finish_all(&outline),
+        }
         self.outline = Arc::new(outline);
         self.last_checked = checked;
         self.version += 1;
     }
+
+    /// Applies configuration and directives to every story's findings.
+    fn finish_all(&mut self, outline: &Outline) {
+        self.directives = directives(&self.text, &outline.opaque);
+        let mut raw: Vec<Finding> = self.story_findings.iter().flatten().cloned().collect();
+        raw.extend(analysis::file_findings(outline, &self.directives));
+        let findings =
+            analysis::finish_with(&self.text, outline, raw, &self.config, &self.directives);
+        self.spans = if self.directives.is_empty() {
+            story_spans(&findings, outline.stories.len())
+        } else {
+            None
+        };
+        self.findings = Arc::new(findings);
+    }
+
+    /// With no directive in the text, the finished findings of a story depend on it alone: moves
+    /// the findings of the stories `moves` names out of the old list, finishes those of the
+    /// others, and returns the new list and its spans. `None` when the result would need a
+    /// file finding or a sort, which [`Self::finish_all`] handles.
+    fn move_findings(
+        &mut self,
+        outline: &Outline,
+        moves: &[Option<(usize, isize)>],
+        spans: &[Range<usize>],
+    ) -> Option<(Vec<Finding>, Vec<Range<usize>>)> {
+        if !analysis::file_findings(outline, &[]).is_empty() {
+            return None;
+        }
+        let old = std::mem::take(&mut self.findings);
+        let old = Arc::try_unwrap(old).unwrap_or_else(|shared| (*shared).clone());
+        let mut old = old.into_iter();
+        // How many findings of the old list `old` has handed out.
+        let mut position = 0;
+        let mut out = Vec::with_capacity(old.len() + 8);
+        let mut new_spans = Vec::with_capacity(moves.len());
+        for (index, moved) in moves.iter().enumerate() {
+            let start = out.len();
+            match *moved {
+                Some((from, by)) => {
+                    let span = spans.get(from)?;
+                    if span.start < position {
+                        return None;
+                    }
+                    if span.start > position {
+                        old.nth(span.start - position - 1);
+                    }
+                    for mut finding in old.by_ref().take(span.len()) {
+                        move_finding(&mut finding, by, index);
+                        out.push(finding);
+                    }
+                    position = span.end;
+                }
+                None => {
+                    let raw = self.story_findings[index].clone();
+                    out.extend(analysis::finish_with(
+                        &self.text,
+                        outline,
+                        raw,
+                        &self.config,
+                        &[],
+                    ));
+                }
+            }
+            new_spans.push(start..out.len());
+        }
+        let sorted = out.is_sorted_by(|a, b| order(a) <= order(b));
+        sorted.then_some((out, new_spans))
+    }
+}
+
+/// The order of finished findings.
+fn order(finding: &Finding) -> (usize, usize, &'static str) {
+    (finding.range.start, finding.range.end, finding.rule)
+}
+
+/// Where each of `stories` stories' findings lie in `findings`, if each story's lie in one run,
+/// in story order, and every finding belongs to a story.
+fn story_spans(findings: &[Finding], stories: usize) -> Option<Vec<Range<usize>>> {
+    let mut spans = Vec::with_capacity(stories);
+    let mut at = 0;
+    for story in 0..stories {
+        let start = at;
+        while findings.get(at).is_some_and(|f| f.story == Some(story)) {
+            at += 1;
+        }
+        spans.push(start..at);
+    }
+    (at == findings.len()).then_some(spans)
 }
 
 impl std::fmt::Debug for IncrementalAnalysis {
@@ -333,9 +446,9 @@ fn move_finding(finding: &mut Finding, delta: isize, story: usize) {
 /// and the new tree, plus one block of margin on each side, so that the blocks outside it are
 /// the same bytes with the same structure before and after. `None` if it does not settle.
 fn window(
-    old_tree: &Tree,
+    old_tree: &Syntax,
     old_len: usize,
-    new_tree: &Tree,
+    new_tree: &Syntax,
     new_len: usize,
     edit: &ByteEdit,
 ) -> Option<Range<usize>> {
@@ -352,7 +465,7 @@ fn window(
             hi = if hi >= new_len {
                 new_len
             } else {
-                top_block(new_tree, hi).map_or(hi, |block| block.end.max(hi))
+                new_tree.top_block(hi).map_or(hi, |block| block.end.max(hi))
             };
         }
         let mut settled = false;
@@ -382,33 +495,19 @@ fn window(
     Some(lo..hi)
 }
 
-/// The top-level block (a child of the document or of a section, not a section) that holds
-/// `byte`.
-fn top_block(tree: &Tree, byte: usize) -> Option<Range<usize>> {
-    let mut node = tree.root_node().descendant_for_byte_range(byte, byte)?;
-    loop {
-        if matches!(node.kind(), "document" | "section") {
-            return None;
-        }
-        let parent = node.parent()?;
-        if matches!(parent.kind(), "document" | "section") {
-            return Some(node.byte_range());
-        }
-        node = parent;
-    }
-}
-
 /// The start of the block that holds `byte`, or `byte` between blocks.
-fn block_start(tree: &Tree, byte: usize) -> usize {
-    top_block(tree, byte).map_or(byte, |block| block.start.min(byte))
+fn block_start(syntax: &Syntax, byte: usize) -> usize {
+    syntax
+        .top_block(byte)
+        .map_or(byte, |block| block.start.min(byte))
 }
 
 /// The end of the block that holds `byte`, or `byte` where a block starts or between blocks.
-fn block_end(tree: &Tree, len: usize, byte: usize) -> usize {
+fn block_end(syntax: &Syntax, len: usize, byte: usize) -> usize {
     if byte >= len {
         return len;
     }
-    match top_block(tree, byte) {
+    match syntax.top_block(byte) {
         Some(block) if block.start < byte => block.end.max(byte),
         _ => byte,
     }

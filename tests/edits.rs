@@ -1,15 +1,30 @@
 //! Random edit scripts: after any sequence of edits, in either position encoding, the
 //! document's text equals the same edits applied to a plain string, and its incrementally
-//! reparsed tree equals a fresh parse of the final text.
+//! reparsed syntax equals a fresh parse of the final text. And the syntax, cut into chunks at
+//! headings, holds the same blocks as one tree parsed from the whole text.
 
 use proptest::prelude::*;
-use starling::document::{parse, tree_outline, Document, Position, PositionEncoding, Span};
+use starling::document::{parse, parse_whole, Document, Position, PositionEncoding, Span};
+use starling::story::blocks::{blocks, whole_tree_blocks};
 
 /// Pieces random texts are made of: Markdown syntax, astral characters, combining marks,
 /// CRLF and lone CR line ends.
 const PIECES: &[&str] = &[
     "# ",
     "## Situation\n",
+    "\n### Result\n",
+    "\n# T\n",
+    "#",
+    "    ",
+    "| a | b |\n",
+    "|---|---|\n",
+    "<div>\n",
+    "<!--",
+    "-->",
+    "~~~\n",
+    "+++\n",
+    " ",
+    "Title\n===\n",
     "**Task:** ",
     "- ",
     "  - ",
@@ -138,10 +153,13 @@ fn apply(doc: &mut Document, model: &mut String, edit: &Edit) {
 
 fn assert_in_step(doc: &Document, model: &str) {
     assert_eq!(doc.text(), model);
-    assert_eq!(
-        tree_outline(doc.tree()),
-        tree_outline(&parse(model)),
-        "incremental tree differs from a fresh parse of:\n{model:?}"
+    assert!(
+        doc.syntax().outline() == parse(model).outline(),
+        "incremental syntax differs from a fresh parse of:\n{model:?}"
+    );
+    assert!(
+        blocks(doc.syntax(), model) == whole_tree_blocks(&parse_whole(model), model),
+        "the chunks hold other blocks than one tree of:\n{model:?}"
     );
 }
 
@@ -159,6 +177,16 @@ proptest! {
             apply(&mut doc, &mut model, edit);
         }
         assert_in_step(&doc, &model);
+    }
+
+    #[test]
+    fn chunks_hold_the_blocks_of_one_tree(text in text_strategy(200)) {
+        let syntax = parse(&text);
+        prop_assert_eq!(
+            blocks(&syntax, &text),
+            whole_tree_blocks(&parse_whole(&text), &text),
+            "{} chunks of {:?}", syntax.chunk_count(), text
+        );
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Random edit scripts through the document model, in both position encodings: the text
-//! equals the same edits on a plain string, and the tree equals a fresh parse.
+//! equals the same edits on a plain string, the syntax equals a fresh parse, and its chunks
+//! hold the blocks of one tree of the whole text.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
-use starling::document::{parse, tree_outline, Document, Position, PositionEncoding, Span};
+use starling::document::{parse, parse_whole, Document, Position, PositionEncoding, Span};
+use starling::story::blocks::{blocks, whole_tree_blocks};
 
 #[derive(Debug, Arbitrary)]
 struct Edit {
@@ -43,5 +45,6 @@ fuzz_target!(|script: Script| {
         doc.edit(Some(span), &edit.text, encoding);
         assert_eq!(doc.text(), model);
     }
-    assert_eq!(tree_outline(doc.tree()), tree_outline(&parse(&model)));
+    assert!(doc.syntax().outline() == parse(&model).outline());
+    assert!(blocks(doc.syntax(), &model) == whole_tree_blocks(&parse_whole(&model), &model));
 });

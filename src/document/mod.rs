@@ -1,19 +1,20 @@
-//! A story file in memory: its text as a rope and its Markdown syntax tree, kept in step by
-//! incremental edits.
+//! A story file in memory: its text as a rope and its Markdown syntax, kept in step by edits.
 //!
 //! An edit arrives as a range in one of the LSP position encodings plus new text. It becomes a
-//! rope edit and a tree-sitter [`InputEdit`], and the tree is reparsed incrementally, reading
-//! the rope chunk by chunk: no edit copies the whole text.
+//! rope edit, and only the chunks of the [`Syntax`] that the edit touched are parsed again,
+//! reading the rope piece by piece: no edit copies or reparses the whole text.
 
 pub mod position;
+pub mod syntax;
 
 use std::cell::RefCell;
 use std::ops::Range;
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Parser, Point, Tree};
+use tree_sitter::{Parser, Tree};
 
 pub use position::{byte_to_position, position_to_byte, Position, PositionEncoding, Span};
+pub use syntax::{ChunkRef, Syntax};
 
 thread_local! {
     static PARSER: RefCell<Parser> = RefCell::new(markdown_parser());
@@ -28,16 +29,21 @@ fn markdown_parser() -> Parser {
     parser
 }
 
-/// Parses `text` from scratch.
-pub fn parse(text: &str) -> Tree {
-    parse_with(|byte| text.as_bytes().get(byte..).unwrap_or_default(), None)
+/// Parses `text` from scratch, cut into chunks (see [`Syntax`]).
+pub fn parse(text: &str) -> Syntax {
+    Syntax::parse(text)
 }
 
-fn parse_with<'a>(mut read: impl FnMut(usize) -> &'a [u8], old: Option<&Tree>) -> Tree {
+/// Parses `text` from scratch as one tree.
+pub fn parse_whole(text: &str) -> Tree {
+    parse_with(|byte| text.as_bytes().get(byte..).unwrap_or_default())
+}
+
+fn parse_with<'a>(mut read: impl FnMut(usize) -> &'a [u8]) -> Tree {
     PARSER.with(|parser| {
         let mut parser = parser.borrow_mut();
         parser
-            .parse_with_options(&mut |byte, _| read(byte), old, None)
+            .parse_with_options(&mut |byte, _| read(byte), None, None)
             .or_else(|| {
                 // Parsing only fails without a language or after a cancellation; recover with
                 // a fresh parser so that a document always has a tree.
@@ -96,13 +102,11 @@ pub fn apply_edits(text: &str, edits: &[TextEdit]) -> String {
     out
 }
 
-/// A Markdown document: text and syntax tree.
+/// A Markdown document: text and syntax.
+#[derive(Clone)]
 pub struct Document {
     rope: Rope,
-    tree: Tree,
-    /// Whether the text holds a `\r` not followed by `\n`. Tree-sitter counts rows by `\n` only,
-    /// so such a text needs a slower way to compute tree-sitter points.
-    lone_cr: bool,
+    syntax: Syntax,
 }
 
 impl std::fmt::Debug for Document {
@@ -113,22 +117,11 @@ impl std::fmt::Debug for Document {
     }
 }
 
-impl Clone for Document {
-    fn clone(&self) -> Self {
-        Self {
-            rope: self.rope.clone(),
-            tree: self.tree.clone(),
-            lone_cr: self.lone_cr,
-        }
-    }
-}
-
 impl Document {
     pub fn new(text: &str) -> Self {
         Self {
             rope: Rope::from_str(text),
-            tree: parse(text),
-            lone_cr: has_lone_cr(text),
+            syntax: parse(text),
         }
     }
 
@@ -136,8 +129,8 @@ impl Document {
         &self.rope
     }
 
-    pub fn tree(&self) -> &Tree {
-        &self.tree
+    pub fn syntax(&self) -> &Syntax {
+        &self.syntax
     }
 
     pub fn len_bytes(&self) -> usize {
@@ -150,7 +143,7 @@ impl Document {
     }
 
     /// Replaces `span` (or the whole text when `None`) with `new_text`, positions counted in
-    /// `encoding`, and reparses incrementally. Returns the byte range replaced and the byte
+    /// `encoding`, and reparses what the edit touched. Returns the byte range replaced and the byte
     /// length of the new text.
     pub fn edit(
         &mut self,
@@ -173,51 +166,18 @@ impl Document {
     }
 
     /// Replaces the byte range `range` (clamped and rounded down to character boundaries) with
-    /// `new_text` and reparses incrementally.
+    /// `new_text` and reparses what the edit touched.
     pub fn edit_bytes(&mut self, range: Range<usize>, new_text: &str) {
         let len = self.rope.len_bytes();
         let start = self.floor_char_boundary(range.start.min(len));
         let end = self.floor_char_boundary(range.end.min(len)).max(start);
 
-        let touches_cr = new_text.contains('\r')
-            || self.byte_at(start.wrapping_sub(1)) == Some(b'\r')
-            || self.byte_at(end.wrapping_sub(1)) == Some(b'\r')
-            || self.byte_at(start) == Some(b'\r');
-
-        let start_position = self.point(start);
-        let old_end_position = self.point(end);
-
         let start_char = self.rope.byte_to_char(start);
         let end_char = self.rope.byte_to_char(end);
         self.rope.remove(start_char..end_char);
         self.rope.insert(start_char, new_text);
-
-        if touches_cr || self.lone_cr {
-            self.lone_cr = rope_has_lone_cr(&self.rope);
-        }
-        let new_end = start + new_text.len();
-        let new_end_position = self.point(new_end);
-
-        self.tree.edit(&InputEdit {
-            start_byte: start,
-            old_end_byte: end,
-            new_end_byte: new_end,
-            start_position,
-            old_end_position,
-            new_end_position,
-        });
-        let rope = &self.rope;
-        let total = rope.len_bytes();
-        self.tree = parse_with(
-            |byte| {
-                if byte >= total {
-                    return &[];
-                }
-                let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
-                &chunk.as_bytes()[byte - chunk_start..]
-            },
-            Some(&self.tree),
-        );
+        self.syntax
+            .edit(&self.rope, start, end, start + new_text.len());
     }
 
     /// Converts a byte offset to a position in `encoding`.
@@ -230,60 +190,9 @@ impl Document {
         position_to_byte(&self.rope, position, encoding)
     }
 
-    fn byte_at(&self, byte: usize) -> Option<u8> {
-        (byte < self.rope.len_bytes()).then(|| self.rope.byte(byte))
-    }
-
     fn floor_char_boundary(&self, byte: usize) -> usize {
         self.rope.char_to_byte(self.rope.byte_to_char(byte))
     }
-
-    /// The tree-sitter point of `byte`: rows counted by `\n`, columns in bytes.
-    fn point(&self, byte: usize) -> Point {
-        if !self.lone_cr {
-            let row = self.rope.byte_to_line(byte);
-            return Point::new(row, byte - self.rope.line_to_byte(row));
-        }
-        let mut row = 0;
-        let mut line_start = 0;
-        let mut offset = 0;
-        for chunk in self.rope.chunks() {
-            let bytes = chunk.as_bytes();
-            let take = bytes.len().min(byte - offset);
-            for (i, b) in bytes[..take].iter().enumerate() {
-                if *b == b'\n' {
-                    row += 1;
-                    line_start = offset + i + 1;
-                }
-            }
-            offset += take;
-            if offset >= byte {
-                break;
-            }
-        }
-        Point::new(row, byte - line_start)
-    }
-}
-
-fn has_lone_cr(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes
-        .iter()
-        .enumerate()
-        .any(|(i, b)| *b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-}
-
-fn rope_has_lone_cr(rope: &Rope) -> bool {
-    let mut pending_cr = false;
-    for chunk in rope.chunks() {
-        for b in chunk.bytes() {
-            if pending_cr && b != b'\n' {
-                return true;
-            }
-            pending_cr = b == b'\r';
-        }
-    }
-    pending_cr
 }
 
 /// One node of a [`tree_outline`]: kind id, byte range, start and end points (row, column).
@@ -331,7 +240,7 @@ mod tests {
             PositionEncoding::Utf16,
         );
         assert_eq!(doc.text(), "# 😀 My Title\n\nText\n");
-        assert_eq!(tree_outline(doc.tree()), tree_outline(&parse(&doc.text())));
+        assert_eq!(doc.syntax().outline(), parse(&doc.text()).outline());
     }
 
     #[test]

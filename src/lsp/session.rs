@@ -824,7 +824,7 @@ fn run_job(job: Job) -> Result<Snapshot, String> {
         // A Markdown file outside the include globs is checked only if its front matter says it
         // holds stories.
         let analysis = if job.by_path || text.starts_with("---") {
-            crate::analysis::analyze(&text, job.document.tree(), &job.config)
+            crate::analysis::analyze(&text, job.document.syntax(), &job.config)
         } else {
             Analysis::default()
         };

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Query, QueryCursor, Tree};
 
+use crate::document::Syntax;
+
 static BLOCKS_QUERY: LazyLock<Query> = LazyLock::new(|| {
     Query::new(
         &tree_sitter_md::LANGUAGE.into(),
@@ -44,6 +46,42 @@ pub enum Block {
 }
 
 impl Block {
+    /// The block moved `by` bytes later.
+    fn moved(self, by: usize) -> Self {
+        let shift = |r: Range<usize>| r.start + by..r.end + by;
+        match self {
+            Block::Heading {
+                range,
+                content,
+                level,
+                setext,
+            } => Block::Heading {
+                range: shift(range),
+                content: shift(content),
+                level,
+                setext,
+            },
+            Block::Paragraph { range } => Block::Paragraph {
+                range: shift(range),
+            },
+            Block::ListItem {
+                range,
+                marker,
+                depth,
+            } => Block::ListItem {
+                range: shift(range),
+                marker: shift(marker),
+                depth,
+            },
+            Block::FrontMatter { range } => Block::FrontMatter {
+                range: shift(range),
+            },
+            Block::Opaque { range } => Block::Opaque {
+                range: shift(range),
+            },
+        }
+    }
+
     pub fn range(&self) -> Range<usize> {
         match self {
             Block::Heading { range, .. }
@@ -55,17 +93,47 @@ impl Block {
     }
 }
 
-/// Every block of `tree` in document order.
-pub fn blocks(tree: &Tree, text: &str) -> Vec<Block> {
-    blocks_in(tree, text, 0..text.len())
+/// Every block of `syntax` in document order.
+pub fn blocks(syntax: &Syntax, text: &str) -> Vec<Block> {
+    blocks_in(syntax, text, 0..text.len())
 }
 
-/// The blocks of `tree` that start inside `window` (or at its end, when that is the end of the
-/// text), in document order.
-pub fn blocks_in(tree: &Tree, text: &str, window: Range<usize>) -> Vec<Block> {
+/// The blocks of `syntax` that start inside `window` (or at its end, when that is the end of
+/// the text), in document order.
+pub fn blocks_in(syntax: &Syntax, text: &str, window: Range<usize>) -> Vec<Block> {
+    let mut cursor = QueryCursor::new();
+    let mut out = Vec::new();
+    for chunk in syntax.chunks_in(window.clone()) {
+        let Some(chunk_text) = text.get(chunk.start..chunk.parsed_end) else {
+            continue;
+        };
+        let own = window.start.max(chunk.start)..window.end.min(chunk.end);
+        let at_end = chunk.end == text.len() && window.end == text.len();
+        if own.start > own.end || (own.start == own.end && !at_end) {
+            continue;
+        }
+        let relative = own.start - chunk.start..own.end - chunk.start;
+        let found = tree_blocks(chunk.tree, chunk_text, relative, &mut cursor);
+        out.extend(found.into_iter().map(|block| block.moved(chunk.start)));
+    }
+    out
+}
+
+/// Every block of one tree parsed from all of `text`, in document order.
+pub fn whole_tree_blocks(tree: &Tree, text: &str) -> Vec<Block> {
+    tree_blocks(tree, text, 0..text.len(), &mut QueryCursor::new())
+}
+
+/// The blocks of `tree`, parsed from `text`, that start inside `window` (or at its end, when
+/// that is the end of `text`), in order.
+fn tree_blocks(
+    tree: &Tree,
+    text: &str,
+    window: Range<usize>,
+    cursor: &mut QueryCursor,
+) -> Vec<Block> {
     let query = &*BLOCKS_QUERY;
     let names = query.capture_names();
-    let mut cursor = QueryCursor::new();
     cursor.set_byte_range(window.clone());
     let inside = |at: usize| window.start <= at && (at < window.end || at == text.len());
     let mut out = Vec::new();

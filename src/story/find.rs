@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use tree_sitter::Tree;
+use crate::document::Syntax;
 
 use super::blocks::{self, Block};
 use super::labels::{self, LineContext};
@@ -46,9 +46,9 @@ struct MetaLine {
     value: String,
 }
 
-/// Finds the file metadata and every story of `text`, parsed as `tree`.
-pub fn outline(text: &str, tree: &Tree) -> Outline {
-    let scan = Scan::new(text, tree, 0..text.len());
+/// Finds the file metadata and every story of `text`, parsed as `syntax`.
+pub fn outline(text: &str, syntax: &Syntax) -> Outline {
+    let scan = Scan::new(text, syntax, 0..text.len());
     let (outline, _) = scan.assemble(text, None);
     outline
 }
@@ -67,9 +67,9 @@ pub struct Scan {
 }
 
 impl Scan {
-    /// Scans the blocks of `tree` that start inside `window`, keeping the items that start
+    /// Scans the blocks of `syntax` that start inside `window`, keeping the items that start
     /// inside it.
-    pub fn new(text: &str, tree: &Tree, window: Range<usize>) -> Self {
+    pub fn new(text: &str, syntax: &Syntax, window: Range<usize>) -> Self {
         let mut file = FileMeta::default();
         let mut opaque = Vec::new();
         let mut headings = Vec::new();
@@ -77,7 +77,7 @@ impl Scan {
         let mut meta_lines = Vec::new();
         let mut list_items: HashMap<usize, (String, String)> = HashMap::new();
 
-        for block in blocks::blocks_in(tree, text, window.clone()) {
+        for block in blocks::blocks_in(syntax, text, window.clone()) {
             match block {
                 Block::FrontMatter { range } => {
                     if text[..range.start].trim().is_empty() && file.front_matter.is_none() {
