@@ -23,6 +23,7 @@ const PIECES: &[&str] = &[
     "-->",
     "~~~\n",
     "+++\n",
+    "\0",
     " ",
     "Title\n===\n",
     "**Task:** ",
@@ -205,6 +206,27 @@ proptest! {
             prop_assert_eq!(doc.offset(position, encoding), byte);
         }
     }
+}
+
+/// Found by the `document_edits` fuzz target: a NUL byte read as the end of the input made a
+/// cut depend on the text after it.
+#[test]
+fn a_nul_byte_does_not_move_a_cut() {
+    let initial = "J\n# \0\n\u{1e}";
+    let mut doc = Document::new(initial);
+    let mut model = initial.to_string();
+    apply(
+        &mut doc,
+        &mut model,
+        &Edit {
+            start: (10, 80),
+            end: (80, 80),
+            text: "\0".into(),
+            utf8: false,
+        },
+    );
+    assert_eq!(model, "J\n# \0\n\u{1e}\0");
+    assert_in_step(&doc, &model);
 }
 
 /// A long deterministic run: five thousand edits on one document, checked as it goes.

@@ -36,7 +36,26 @@ pub fn parse(text: &str) -> Syntax {
 
 /// Parses `text` from scratch as one tree.
 pub fn parse_whole(text: &str) -> Tree {
+    if text.contains('\0') {
+        return parse_bytes(without_nul(text.as_bytes().to_vec()));
+    }
     parse_with(|byte| text.as_bytes().get(byte..).unwrap_or_default())
+}
+
+/// `bytes` with each NUL replaced by a SUB control character (0x1A), byte for byte.
+/// tree-sitter-md's scanner reads a NUL as the end of the input, so that what a line means
+/// would depend on where the parse stops; CommonMark has NUL replaced anyway.
+fn without_nul(mut bytes: Vec<u8>) -> Vec<u8> {
+    for byte in &mut bytes {
+        if *byte == 0 {
+            *byte = 0x1a;
+        }
+    }
+    bytes
+}
+
+fn parse_bytes(bytes: Vec<u8>) -> Tree {
+    parse_with(|byte| bytes.get(byte..).unwrap_or_default())
 }
 
 fn parse_with<'a>(mut read: impl FnMut(usize) -> &'a [u8]) -> Tree {

@@ -331,6 +331,25 @@ fn parse_chunk<S: Source + ?Sized>(text: &S, start: usize, end: usize) -> Chunk 
 
 /// Parses the bytes `range` of `text` on their own.
 fn parse_range<S: Source + ?Sized>(text: &S, range: Range<usize>) -> Tree {
+    let mut at = range.start;
+    let mut nul = false;
+    while at < range.end && !nul {
+        let bytes = text.bytes_at(at);
+        let take = bytes.len().min(range.end - at);
+        nul = bytes[..take].contains(&0);
+        at += take.max(1);
+    }
+    if nul {
+        let mut copy = Vec::with_capacity(range.len());
+        let mut at = range.start;
+        while at < range.end {
+            let bytes = text.bytes_at(at);
+            let take = bytes.len().min(range.end - at);
+            copy.extend_from_slice(&bytes[..take]);
+            at += take.max(1);
+        }
+        return super::parse_bytes(super::without_nul(copy));
+    }
     super::parse_with(|relative| {
         let at = range.start + relative;
         if at >= range.end {
