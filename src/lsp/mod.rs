@@ -51,11 +51,13 @@ pub fn run(log_level: &str) -> anyhow::Result<ExitCode> {
 
 async fn serve(level: Level) -> bool {
     let mut session = None;
-    let (service, socket) = LspService::new(|client| {
+    let (service, socket) = LspService::build(|client| {
         let shared = Session::new(client, level);
         session = Some(shared.clone());
         Backend { session: shared }
-    });
+    })
+    .custom_method("starling/stats", Backend::stats)
+    .finish();
     let exited = Arc::new(Notify::new());
     let service = ExitWatch {
         inner: service,

@@ -13,13 +13,35 @@ use super::session::{ClientFlags, Level, OpenDoc, Session, Snapshot};
 use super::{from_lsp, to_lsp};
 use crate::assist;
 use crate::config::RawConfig;
-use crate::document::Document;
 
 pub struct Backend {
     pub session: Arc<Session>,
 }
 
+/// The parameters of `starling/stats`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
 impl Backend {
+    /// `starling/stats`: how much work the checks of an open document did, so that tests can
+    /// tell an edit re-checked only the stories it touched. `null` for a document not open.
+    pub async fn stats(&self, params: StatsParams) -> Result<Option<serde_json::Value>> {
+        let uri = params.text_document.uri;
+        Ok(self.session.stats(&uri).map(|(stats, stories)| {
+            serde_json::json!({
+                "stories": stories,
+                "checks": stats.checks,
+                "fullChecks": stats.full_checks,
+                "storiesChecked": stats.stories_checked,
+                "cardsBuilt": stats.cards_built,
+                "cancelled": stats.cancelled,
+            })
+        }))
+    }
+
     /// The byte offset of `position` in `snapshot`, `None` past the last line.
     fn offset(&self, snapshot: &Snapshot, position: Position) -> Option<usize> {
         let encoding = self.session.state().encoding;
@@ -266,14 +288,10 @@ impl LanguageServer for Backend {
         let item = params.text_document;
         {
             let mut state = self.session.state();
+            let opened = state.next_opening();
             state.docs.insert(
                 item.uri.clone(),
-                OpenDoc {
-                    document: Document::new(&item.text),
-                    version: item.version,
-                    generation: 0,
-                    snapshot: None,
-                },
+                OpenDoc::new(&item.text, item.version, opened),
             );
         }
         self.session.schedule(item.uri, true);
@@ -293,8 +311,7 @@ impl LanguageServer for Backend {
                 return;
             };
             for change in &params.content_changes {
-                doc.document
-                    .edit(change.range.map(from_lsp::span), &change.text, encoding);
+                doc.edit(change.range.map(from_lsp::span), &change.text, encoding);
             }
             doc.version = params.text_document.version;
         }
@@ -368,7 +385,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let mut sections = Vec::new();
-        for card in &snapshot.cards {
+        for card in snapshot.cards_at(offset) {
             let on_title = card
                 .title
                 .as_ref()
@@ -386,7 +403,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        for finding in &snapshot.analysis.findings {
+        for finding in snapshot.findings() {
             if finding.range.start <= offset && offset <= finding.range.end {
                 sections.push(to_lsp::finding_hover(finding));
             }
@@ -426,7 +443,7 @@ impl LanguageServer for Backend {
                     .state()
                     .docs
                     .get(&target_uri)
-                    .map(|doc| (doc.document.text(), doc.version));
+                    .map(|doc| (doc.text.to_string(), doc.version));
                 Some(match open {
                     Some((text, version)) => ConfigTarget {
                         uri: target_uri,
@@ -460,8 +477,7 @@ impl LanguageServer for Backend {
         }
         let encoding = self.session.state().encoding;
         let lenses = snapshot
-            .cards
-            .iter()
+            .cards()
             .map(|card| {
                 let at = card.title.clone().unwrap_or_else(|| card.anchor.clone());
                 CodeLens {
@@ -490,9 +506,8 @@ impl LanguageServer for Backend {
         }
         let encoding = self.session.state().encoding;
         let symbols = snapshot
-            .cards
-            .iter()
-            .map(|card| to_lsp::story_symbol(&snapshot.document, card, encoding))
+            .cards()
+            .map(|card| to_lsp::story_symbol(&snapshot.document, &card, encoding))
             .collect();
         Ok(Some(DocumentSymbolResponse::Nested(symbols)))
     }
@@ -508,8 +523,8 @@ impl LanguageServer for Backend {
         // Front matter keys make any Markdown file a story file, so they are offered in every
         // Markdown file; the rest only in story files.
         let candidates = assist::completions(
-            &snapshot.text,
-            &snapshot.analysis.outline,
+            &snapshot.text(),
+            snapshot.outline(),
             offset,
             &snapshot.config,
         );

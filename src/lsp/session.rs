@@ -1,18 +1,27 @@
 //! The server's state: open documents, the configuration layers, the story bank, and the
 //! background checks that keep diagnostics current without blocking the request loop.
 //!
-//! Every change bumps a document's generation and schedules a check after the debounce delay.
-//! A check runs on a blocking thread, one at a time; when it starts it gives up if a newer
-//! generation exists, and its result is published only if no newer generation has appeared
-//! meanwhile. Publishing holds one lock, so an old result can never land over a newer one.
+//! Every change bumps a document's generation, adds its byte edit to the document's pending
+//! edit, and schedules a check after the debounce delay. A check runs on a blocking thread; when
+//! it starts it gives up if a newer generation exists, and its result is published only if no
+//! newer generation has appeared meanwhile. Publishing holds one lock, so an old result can
+//! never land over a newer one.
+//!
+//! A check costs what the edits since the last check touched: it takes the last snapshot's
+//! [`IncrementalAnalysis`], updates it with the pending edit (re-checking only the stories the
+//! edit reached), and keeps the story cards of every other story, moved by the edit. The checks
+//! of one document run one after another, each from the last one's analysis; documents over
+//! `max-file-size` are checked on a lane of their own, so that they never hold up the others.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::time::Duration;
 
+use ropey::Rope;
 use tokio::sync::Semaphore;
 use tower_lsp::lsp_types::{
     Diagnostic, MessageType, NumberOrString, ProgressParams, ProgressParamsValue, Url,
@@ -22,11 +31,12 @@ use tower_lsp::lsp_types::{
 use tower_lsp::Client;
 
 use super::{from_lsp, to_lsp};
-use crate::analysis::Analysis;
-use crate::assist::{self, FileSummary, StoryCard};
+use crate::assist::{self, Counts, FileSummary, StoryCard};
 use crate::config::{self, Config, ConfigError, RawConfig};
-use crate::document::{Document, PositionEncoding};
+use crate::document::{position_to_byte, Document, PositionEncoding, Span};
+use crate::incremental::{ByteEdit, IncrementalAnalysis};
 use crate::rules::Finding;
+use crate::story::{shift_range, Outline};
 
 /// How much to log to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -74,14 +84,134 @@ pub struct ClientFlags {
     pub create_files: bool,
 }
 
+/// What changed in a document since the version its snapshot analysed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Pending {
+    #[default]
+    Nothing,
+    /// One edit covering every change since (see [`ByteEdit::then`]).
+    Edit(ByteEdit),
+    /// The whole text was replaced: analyse it from scratch.
+    Reset,
+}
+
+impl Pending {
+    /// Adds a change: `None` for a replacement of the whole text.
+    pub fn push(&mut self, edit: Option<ByteEdit>) {
+        *self = match (std::mem::take(self), edit) {
+            (_, None) | (Pending::Reset, _) => Pending::Reset,
+            (Pending::Nothing, Some(edit)) => Pending::Edit(edit),
+            (Pending::Edit(before), Some(edit)) => Pending::Edit(before.then(&edit)),
+        };
+    }
+
+    /// Adds the changes of `next`, which follow these.
+    fn append(&mut self, next: Pending) {
+        match next {
+            Pending::Nothing => {}
+            Pending::Edit(edit) => self.push(Some(edit)),
+            Pending::Reset => self.push(None),
+        }
+    }
+}
+
+/// How much work the checks of one document did, for `starling/stats`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DocStats {
+    /// Checks that ran (not counting those that found their version already checked).
+    pub checks: u64,
+    /// Stories whose rules ran, over every check.
+    pub stories_checked: u64,
+    /// Story cards (score, follow-ups, spoken time) computed, over every check.
+    pub cards_built: u64,
+    /// Checks that analysed the document from scratch.
+    pub full_checks: u64,
+    /// Checks that stopped after the reparse because a newer version had arrived.
+    pub cancelled: u64,
+}
+
 /// An open document.
+///
+/// Its text is kept as a rope, edited in place by each change; the syntax tree lives with the
+/// snapshot, and the next check brings it up to date with all the changes since in one edit,
+/// so that a burst of keystrokes costs one reparse, off the request loop.
 pub struct OpenDoc {
-    pub document: Document,
+    pub text: Rope,
     pub version: i32,
     /// Bumped by every change and every configuration change; a check of an older generation
     /// is stale.
-    pub generation: u64,
+    generation: u64,
+    /// `generation`, for a check under way to see that it is stale.
+    newest: Arc<AtomicU64>,
+    /// The last checked version, current or not: the next check starts from its analysis.
     pub snapshot: Option<Arc<Snapshot>>,
+    /// The edits since the version `snapshot` holds, or since the version a check under way
+    /// took.
+    pending: Pending,
+    /// Which opening of the document this is: a check of an earlier opening is dropped.
+    opened: u64,
+    /// Held by the check of this document under way, so that the next one starts from its
+    /// result.
+    checking: Arc<tokio::sync::Mutex<()>>,
+    pub stats: DocStats,
+}
+
+impl OpenDoc {
+    pub fn new(text: &str, version: i32, opened: u64) -> Self {
+        Self {
+            text: Rope::from_str(text),
+            version,
+            generation: 0,
+            newest: Arc::new(AtomicU64::new(0)),
+            snapshot: None,
+            pending: Pending::Nothing,
+            opened,
+            checking: Arc::new(tokio::sync::Mutex::new(())),
+            stats: DocStats::default(),
+        }
+    }
+
+    /// Makes every check of the document so far stale.
+    fn bump(&mut self) -> u64 {
+        self.generation += 1;
+        self.newest.store(self.generation, Ordering::SeqCst);
+        self.generation
+    }
+
+    /// Applies one change (the whole text when `span` is `None`) and records its byte edit.
+    /// Positions past a line's end or the text's end are clamped, as [`Document::edit`] does.
+    pub fn edit(&mut self, span: Option<Span>, text: &str, encoding: PositionEncoding) {
+        let Some(span) = span else {
+            self.text = Rope::from_str(text);
+            self.pending.push(None);
+            return;
+        };
+        let mut start = position_to_byte(&self.text, span.start, encoding);
+        let mut end = position_to_byte(&self.text, span.end, encoding);
+        if end < start {
+            std::mem::swap(&mut start, &mut end);
+        }
+        let start_char = self.text.byte_to_char(start);
+        let end_char = self.text.byte_to_char(end);
+        self.text.remove(start_char..end_char);
+        self.text.insert(start_char, text);
+        self.pending
+            .push(Some(ByteEdit::new(start..end, text.len())));
+    }
+}
+
+/// A story's card as computed when its story was last checked, and how far the story moved
+/// since: the cards of stories an edit did not reach are kept, not computed again.
+#[derive(Debug, Clone)]
+struct CardSlot {
+    card: Arc<StoryCard>,
+    moved_by: isize,
+}
+
+impl CardSlot {
+    fn range(&self) -> std::ops::Range<usize> {
+        shift_range(&self.card.range, self.moved_by)
+    }
 }
 
 /// A checked version of a document: everything requests read.
@@ -89,36 +219,127 @@ pub struct Snapshot {
     pub version: i32,
     pub generation: u64,
     pub document: Document,
-    pub text: String,
-    pub analysis: Analysis,
     pub config: Config,
+    /// The configuration epoch `config` belongs to (see [`State::invalidate_configs`]).
+    epoch: u64,
     /// Whether the document is a story file (by the include globs or its front matter);
     /// other documents get nothing.
     pub is_story: bool,
     pub large: bool,
-    pub cards: Vec<StoryCard>,
+    /// `None` for a document that is not checked (neither in the include globs nor with front
+    /// matter).
+    analysis: Option<IncrementalAnalysis>,
+    cards: Vec<CardSlot>,
+    counts: Vec<Counts>,
+    /// The changes from the version `analysis` and `cards` hold to `document`'s: nothing,
+    /// except in what a cancelled check leaves for the next one to start from.
+    lag: Pending,
+    /// Whether a cancelled check left this for the next one to start from: requests never
+    /// read it.
+    parked: bool,
 }
 
+/// What a check starts from.
+#[derive(Default)]
+struct Parts {
+    document: Option<Document>,
+    analysis: Option<IncrementalAnalysis>,
+    cards: Vec<CardSlot>,
+    epoch: u64,
+    lag: Pending,
+}
+
+static NO_OUTLINE: LazyLock<Outline> = LazyLock::new(Outline::default);
+
 impl Snapshot {
+    /// Whether requests can read this snapshot: not what a cancelled check left.
+    fn readable(&self) -> bool {
+        !self.parked
+    }
+
+    /// The checked text.
+    pub fn text(&self) -> Cow<'_, str> {
+        match &self.analysis {
+            Some(analysis) => Cow::Borrowed(analysis.text()),
+            None => Cow::Owned(self.document.text()),
+        }
+    }
+
+    pub fn outline(&self) -> &Outline {
+        self.analysis
+            .as_ref()
+            .map_or(&NO_OUTLINE, |analysis| analysis.outline())
+    }
+
+    /// The findings, sorted by position.
+    pub fn findings(&self) -> &[Finding] {
+        self.analysis
+            .as_ref()
+            .map_or(&[], |analysis| analysis.findings().as_slice())
+    }
+
+    /// The card of story `index`.
+    pub fn card(&self, index: usize) -> Option<StoryCard> {
+        let slot = self.cards.get(index)?;
+        let mut card = slot.card.shifted(slot.moved_by);
+        card.index = index;
+        card.counts = self.counts.get(index).copied().unwrap_or_default();
+        Some(card)
+    }
+
+    /// Every card, in story order.
+    pub fn cards(&self) -> impl Iterator<Item = StoryCard> + '_ {
+        (0..self.cards.len()).filter_map(|index| self.card(index))
+    }
+
+    /// The cards of the stories whose range holds `offset` (ends included).
+    pub fn cards_at(&self, offset: usize) -> impl Iterator<Item = StoryCard> + '_ {
+        let first = self.cards.partition_point(|slot| slot.range().end < offset);
+        (first..self.cards.len())
+            .take_while(move |&index| self.cards[index].range().start <= offset)
+            .filter_map(|index| self.card(index))
+    }
+
     pub fn diagnostics(&self, encoding: PositionEncoding, bank: &[Finding]) -> Vec<Diagnostic> {
         if !self.is_story {
             return Vec::new();
         }
-        let bank = assist::finish_bank_findings(&self.text, bank, &self.config);
+        let text = self.text();
+        let bank = assist::finish_bank_findings_with(&text, self.outline(), bank, &self.config);
         let mut out: Vec<Diagnostic> = self
-            .analysis
-            .findings
+            .findings()
             .iter()
             .chain(&bank)
             .map(|finding| to_lsp::diagnostic(&self.document, finding, encoding))
             .collect();
         if self.large {
             out.push(to_lsp::large_file_diagnostic(
-                self.text.len(),
+                self.document.len_bytes(),
                 self.config.max_file_size(),
             ));
         }
         out
+    }
+
+    /// The document, analysis and cards, to start the next check from: taken when no one
+    /// else holds the snapshot, copied otherwise.
+    fn into_parts(self: Arc<Self>) -> Parts {
+        match Arc::try_unwrap(self) {
+            Ok(snapshot) => Parts {
+                document: Some(snapshot.document),
+                analysis: snapshot.analysis,
+                cards: snapshot.cards,
+                epoch: snapshot.epoch,
+                lag: snapshot.lag,
+            },
+            Err(shared) => Parts {
+                document: Some(shared.document.clone()),
+                analysis: shared.analysis.clone(),
+                cards: shared.cards.clone(),
+                epoch: shared.epoch,
+                lag: shared.lag.clone(),
+            },
+        }
     }
 }
 
@@ -152,6 +373,11 @@ pub struct State {
     config_reports: Vec<(PathBuf, Option<ConfigError>, String)>,
     pub bank: BTreeMap<PathBuf, BankFile>,
     pub bank_findings: HashMap<PathBuf, Vec<Finding>>,
+    /// Bumped whenever the configurations are read again, so that a check knows whether the
+    /// analysis it starts from used the configuration it has.
+    config_epoch: u64,
+    /// How many documents were opened, to tell one opening of a document from the next.
+    opened: u64,
 }
 
 impl State {
@@ -168,7 +394,15 @@ impl State {
             config_reports: Vec::new(),
             bank: BTreeMap::new(),
             bank_findings: HashMap::new(),
+            config_epoch: 0,
+            opened: 0,
         }
+    }
+
+    /// A number for a new opening of a document.
+    pub fn next_opening(&mut self) -> u64 {
+        self.opened += 1;
+        self.opened
     }
 
     fn editor_layer(&self) -> RawConfig {
@@ -259,6 +493,7 @@ impl State {
     /// Forgets every loaded configuration, so the next use reads the files again.
     pub fn invalidate_configs(&mut self) {
         self.effective.clear();
+        self.config_epoch += 1;
         let paths: Vec<PathBuf> = self.config_files.keys().cloned().collect();
         for path in paths {
             if path.is_file() {
@@ -269,7 +504,7 @@ impl State {
             }
         }
         for doc in self.docs.values_mut() {
-            doc.generation += 1;
+            doc.bump();
         }
     }
 
@@ -326,12 +561,19 @@ impl State {
 
 /// What a check works on.
 struct Job {
-    uri: Url,
     version: i32,
     generation: u64,
-    document: Document,
+    /// The text to check.
+    text: Rope,
     config: Config,
+    epoch: u64,
     by_path: bool,
+    /// The last checked version, to start from.
+    previous: Option<Arc<Snapshot>>,
+    /// The edits from `previous`'s version to `text`.
+    pending: Pending,
+    /// The document's newest generation, when the check may stop once it is not `generation`.
+    newest: Option<Arc<AtomicU64>>,
 }
 
 /// The state shared by every handler and background task.
@@ -341,6 +583,9 @@ pub struct Session {
     publish_lock: tokio::sync::Mutex<()>,
     /// One check at a time: the machine is shared and a stale check is never worth a core.
     gate: Arc<Semaphore>,
+    /// The same for documents over `max-file-size`, whose checks can take seconds: they
+    /// never hold up the checks of the others.
+    large_gate: Arc<Semaphore>,
     level: Level,
     pub shutdown_requested: AtomicBool,
     scans: AtomicU8,
@@ -356,6 +601,7 @@ impl Session {
             state: Mutex::new(State::new()),
             publish_lock: tokio::sync::Mutex::new(()),
             gate: Arc::new(Semaphore::new(1)),
+            large_gate: Arc::new(Semaphore::new(1)),
             level,
             shutdown_requested: AtomicBool::new(false),
             scans: AtomicU8::new(0),
@@ -394,12 +640,12 @@ impl Session {
             let Some(doc) = state.docs.get_mut(&uri) else {
                 return;
             };
-            doc.generation += 1;
+            let generation = doc.bump();
             let mut delay = if immediate { 0 } else { config.debounce_ms() };
-            if doc.document.len_bytes() as u64 > config.max_file_size() {
+            if doc.text.len_bytes() as u64 > config.max_file_size() {
                 delay = delay.max(1_000);
             }
-            (doc.generation, delay)
+            (generation, delay)
         };
         let this = self.clone();
         tokio::spawn(async move {
@@ -413,14 +659,16 @@ impl Session {
         });
     }
 
-    /// The snapshot of `uri`'s current version, checking it now if needed. `None` for a
-    /// document that is not open.
+    /// The snapshot of `uri`'s current version, checking it now if needed. A document over
+    /// `max-file-size` is answered from its last snapshot, current or not, rather than made to
+    /// wait for a check. `None` for a document that is not open.
     pub async fn snapshot(self: &Arc<Self>, uri: &Url) -> Option<Arc<Snapshot>> {
         {
             let state = self.state();
             let doc = state.docs.get(uri)?;
             if let Some(snapshot) = &doc.snapshot {
-                if snapshot.generation == doc.generation {
+                let current = snapshot.generation == doc.generation;
+                if snapshot.readable() && (current || snapshot.large) {
                     return Some(snapshot.clone());
                 }
             }
@@ -430,94 +678,170 @@ impl Session {
         snapshot
     }
 
-    /// Checks the current version of `uri` on a blocking thread. With `only`, gives up unless
-    /// that generation is still the newest.
+    /// How much work the checks of `uri` did, `None` for a document that is not open.
+    pub fn stats(&self, uri: &Url) -> Option<(DocStats, usize)> {
+        let state = self.state();
+        let doc = state.docs.get(uri)?;
+        let stories = doc
+            .snapshot
+            .as_ref()
+            .map_or(0, |snapshot| snapshot.outline().stories.len());
+        Some((doc.stats, stories))
+    }
+
+    /// Checks the current version of `uri` on a blocking thread, starting from the last
+    /// check's analysis. With `only`, gives up unless that generation is still the newest.
     async fn check(self: &Arc<Self>, uri: &Url, only: Option<u64>) -> Option<Arc<Snapshot>> {
-        let _permit = self.gate.clone().acquire_owned().await.ok()?;
-        let job = {
+        let (checking, large) = {
             let mut state = self.state();
             let path = from_lsp::path(uri);
-            let (config, root) = state.config_for(path.as_deref());
+            let (config, _) = state.config_for(path.as_deref());
             let doc = state.docs.get(uri)?;
             if only.is_some_and(|generation| generation != doc.generation) {
                 return None;
             }
+            (
+                doc.checking.clone(),
+                doc.text.len_bytes() as u64 > config.max_file_size(),
+            )
+        };
+        let _checking = checking.lock_owned().await;
+        let gate = if large { &self.large_gate } else { &self.gate };
+        let _permit = gate.clone().acquire_owned().await.ok()?;
+        let (job, opened) = {
+            let mut state = self.state();
+            let path = from_lsp::path(uri);
+            let (config, root) = state.config_for(path.as_deref());
+            let epoch = state.config_epoch;
+            let doc = state.docs.get_mut(uri)?;
+            if only.is_some_and(|generation| generation != doc.generation) {
+                return None;
+            }
             if let Some(snapshot) = &doc.snapshot {
-                if snapshot.generation == doc.generation {
+                if snapshot.readable() && snapshot.generation == doc.generation {
                     return Some(snapshot.clone());
                 }
             }
             let by_path = path
                 .as_deref()
                 .is_some_and(|p| State::is_story_path(&config, root.as_deref(), p));
-            Job {
-                uri: uri.clone(),
+            // Requests read a large document's last snapshot while it is checked again;
+            // any other document's is handed to the check, which then need not copy it.
+            let previous = if large {
+                doc.snapshot.clone()
+            } else {
+                doc.snapshot.take()
+            };
+            let job = Job {
                 version: doc.version,
                 generation: doc.generation,
-                document: doc.document.clone(),
+                text: doc.text.clone(),
                 config,
+                epoch,
                 by_path,
-            }
+                previous,
+                pending: std::mem::take(&mut doc.pending),
+                // A scheduled check of a document not over the limit stops early once a newer
+                // version arrives; one a request waits for runs to the end.
+                newest: (only.is_some() && !large).then(|| doc.newest.clone()),
+            };
+            (job, doc.opened)
         };
-        let uri_text = job.uri.to_string();
         let outcome = tokio::task::spawn_blocking(move || run_job(job)).await;
-        let snapshot = match outcome {
-            Ok(Ok(snapshot)) => Arc::new(snapshot),
-            Ok(Err(message)) => {
-                self.log(
-                    Level::Error,
-                    format!("checking {uri_text} panicked: {message}"),
-                )
-                .await;
-                return None;
+        let outcome = match outcome {
+            Ok(Ok(done)) => Ok(done),
+            Ok(Err(message)) => Err(format!("checking {uri} panicked: {message}")),
+            Err(err) => Err(format!("checking {uri} failed: {err}")),
+        };
+        let (snapshot, summary) = match outcome {
+            Ok((snapshot, work, summary)) => {
+                let snapshot = Arc::new(snapshot);
+                let mut state = self.state();
+                let doc = state.docs.get_mut(uri).filter(|doc| doc.opened == opened)?;
+                doc.snapshot = Some(snapshot.clone());
+                // With no change since, the text is the checked one: share its rope rather
+                // than keep two.
+                if doc.pending == Pending::Nothing
+                    && doc.text.len_bytes() == snapshot.document.len_bytes()
+                {
+                    doc.text = snapshot.document.rope().clone();
+                }
+                doc.stats.checks += 1;
+                doc.stats.stories_checked += work.stories_checked;
+                doc.stats.cards_built += work.cards_built;
+                doc.stats.full_checks += work.full_checks;
+                doc.stats.cancelled += work.cancelled;
+                if !snapshot.readable() {
+                    return None;
+                }
+                (snapshot, summary)
             }
-            Err(err) => {
-                self.log(Level::Error, format!("checking {uri_text} failed: {err}"))
-                    .await;
+            Err(message) => {
+                if let Some(doc) = self
+                    .state()
+                    .docs
+                    .get_mut(uri)
+                    .filter(|doc| doc.opened == opened)
+                {
+                    // The next check starts from scratch.
+                    doc.snapshot = None;
+                    doc.pending = Pending::Nothing;
+                }
+                self.log(Level::Error, message).await;
                 return None;
             }
         };
-        let mut state = self.state();
-        let doc = state.docs.get_mut(uri)?;
-        if doc.generation == snapshot.generation {
-            doc.snapshot = Some(snapshot.clone());
-        }
-        if snapshot.is_story {
-            if let Some(path) = from_lsp::path(uri) {
-                let summary =
-                    assist::summarize(&snapshot.text, &snapshot.analysis, &snapshot.config);
-                let entry = state.bank.entry(path).or_default();
-                if entry.summary != summary {
-                    entry.summary = summary;
-                    let changed = state.refresh_bank_findings();
-                    if !changed.is_empty() {
-                        drop(state);
-                        self.republish_paths(&changed);
-                        let this = self.clone();
-                        tokio::spawn(async move { this.refresh_pulls().await });
-                    }
-                }
-            }
+        if let (Some(summary), Some(path)) = (summary, from_lsp::path(uri)) {
+            self.update_summary(path, summary);
         }
         Some(snapshot)
+    }
+
+    /// Puts an open document's new bank summary in the bank. When that changes the bank
+    /// findings, the other documents they land on are checked again and pull clients are
+    /// refreshed. The document's own diagnostics read the bank findings as they are published,
+    /// after this.
+    fn update_summary(self: &Arc<Self>, path: PathBuf, summary: FileSummary) {
+        let mut changed = {
+            let mut state = self.state();
+            let entry = state.bank.entry(path.clone()).or_default();
+            if entry.summary == summary {
+                return;
+            }
+            entry.summary = summary;
+            state.refresh_bank_findings()
+        };
+        if changed.is_empty() {
+            return;
+        }
+        changed.retain(|changed| *changed != path);
+        self.republish_paths(&changed);
+        let this = self.clone();
+        tokio::spawn(async move { this.refresh_pulls().await });
     }
 
     /// Pushes `snapshot`'s diagnostics unless a newer generation exists or the client pulls.
     pub async fn publish(&self, uri: &Url, snapshot: &Snapshot) {
         let _guard = self.publish_lock.lock().await;
-        let diagnostics = {
-            let state = self.state();
-            if state.flags.pull_diagnostics {
-                return;
-            }
-            let Some(doc) = state.docs.get(uri) else {
-                return;
-            };
-            if doc.generation != snapshot.generation {
-                return;
-            }
-            snapshot.diagnostics(state.encoding, &self.bank_findings_for(&state, uri))
+        let current = |state: &State| {
+            !state.flags.pull_diagnostics
+                && state
+                    .docs
+                    .get(uri)
+                    .is_some_and(|doc| doc.generation == snapshot.generation)
         };
+        let (encoding, bank) = {
+            let state = self.state();
+            if !current(&state) {
+                return;
+            }
+            (state.encoding, self.bank_findings_for(&state, uri))
+        };
+        // Converted without the state lock, which the changes that follow need.
+        let diagnostics = snapshot.diagnostics(encoding, &bank);
+        if !current(&self.state()) {
+            return;
+        }
         self.client
             .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
             .await;
@@ -816,35 +1140,184 @@ impl Session {
     }
 }
 
-/// Checks one document version. Runs on a blocking thread; a panic becomes an error.
-fn run_job(job: Job) -> Result<Snapshot, String> {
+/// What one check did, for `starling/stats`.
+#[derive(Debug, Clone, Copy, Default)]
+struct Work {
+    stories_checked: u64,
+    cards_built: u64,
+    full_checks: u64,
+    cancelled: u64,
+}
+
+/// Whether the text starts with front matter, which makes a Markdown file outside the include
+/// globs a candidate story file.
+fn starts_with_front_matter(text: &Rope) -> bool {
+    text.len_bytes() >= 3 && text.byte_slice(..3) == "---"
+}
+
+/// `previous` (the last checked version's document) brought to `text` by `pending`, in one
+/// edit and one incremental reparse; parsed from scratch when there is no previous document or
+/// the edit does not lead to `text`. Also returns what changed, for the analysis.
+fn bring_up_to_date(
+    previous: Option<Document>,
+    pending: Pending,
+    text: &Rope,
+) -> (Document, Pending) {
+    let fresh = || (Document::new(&text.to_string()), Pending::Reset);
+    let Some(mut document) = previous else {
+        return fresh();
+    };
+    match pending {
+        Pending::Nothing if document.len_bytes() == text.len_bytes() => {
+            (document, Pending::Nothing)
+        }
+        Pending::Edit(edit) => {
+            let inserted = text
+                .get_byte_slice(edit.range.start..edit.range.start + edit.new_len)
+                .map(String::from);
+            let fits = edit.range.end <= document.len_bytes()
+                && document.len_bytes() - edit.range.len() + edit.new_len == text.len_bytes();
+            match inserted {
+                Some(inserted) if fits => {
+                    document.edit_bytes(edit.range.clone(), &inserted);
+                    if document.len_bytes() == text.len_bytes() {
+                        (document, Pending::Edit(edit))
+                    } else {
+                        fresh()
+                    }
+                }
+                _ => fresh(),
+            }
+        }
+        _ => fresh(),
+    }
+}
+
+/// Checks one document version, from the last checked version when there is one. Runs on a
+/// blocking thread; a panic becomes an error. Also returns the document's bank summary when it
+/// is a story file.
+fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
     catch_unwind(AssertUnwindSafe(|| {
-        let text = job.document.text();
-        let large = text.len() as u64 > job.config.max_file_size();
-        // A Markdown file outside the include globs is checked only if its front matter says it
-        // holds stories.
-        let analysis = if job.by_path || text.starts_with("---") {
-            crate::analysis::analyze(&text, job.document.tree(), &job.config)
-        } else {
-            Analysis::default()
+        let large = job.text.len_bytes() as u64 > job.config.max_file_size();
+        let mut work = Work::default();
+        let previous = job.previous.map(Snapshot::into_parts).unwrap_or_default();
+        let (document, change) = bring_up_to_date(previous.document, job.pending, &job.text);
+        // What changed since the version the analysis holds.
+        let mut pending = previous.lag;
+        pending.append(change);
+        let stale = job
+            .newest
+            .as_ref()
+            .is_some_and(|newest| newest.load(Ordering::SeqCst) != job.generation);
+        if stale {
+            // A newer version is waiting: leave the reparsed document, and the analysis with
+            // the changes it lags behind, for its check.
+            work.cancelled = 1;
+            let snapshot = Snapshot {
+                version: job.version,
+                generation: job.generation,
+                document,
+                config: job.config,
+                epoch: previous.epoch,
+                is_story: false,
+                large,
+                analysis: previous.analysis,
+                cards: previous.cards,
+                counts: Vec::new(),
+                lag: pending,
+                parked: true,
+            };
+            return (snapshot, work, None);
+        }
+        // A Markdown file outside the include globs is checked only if its front matter says
+        // it holds stories.
+        let wanted = job.by_path || starts_with_front_matter(&job.text);
+        let mut cards = Vec::new();
+        let analysis = wanted.then(|| {
+            let old_cards = previous.cards;
+            let analysis = previous.analysis.filter(|_| previous.epoch == job.epoch);
+            let (analysis, reused) = match (analysis, &pending) {
+                (Some(analysis), Pending::Nothing) => (analysis, Some(None)),
+                (Some(mut analysis), Pending::Edit(edit)) => {
+                    let before = analysis.analyses();
+                    let version = analysis.snapshot().version;
+                    analysis.update(&document, edit);
+                    work.stories_checked = analysis.analyses() - before;
+                    let reused = if analysis.snapshot().version == version {
+                        Some(None)
+                    } else if analysis.last_checked().len() == analysis.outline().stories.len() {
+                        None
+                    } else {
+                        Some(Some(edit))
+                    };
+                    (analysis, reused)
+                }
+                (Some(mut analysis), Pending::Reset) => {
+                    let before = analysis.analyses();
+                    analysis.reset(&document);
+                    work.stories_checked = analysis.analyses() - before;
+                    (analysis, None)
+                }
+                (None, _) => {
+                    let analysis = IncrementalAnalysis::new(&document, job.config.clone());
+                    work.stories_checked = analysis.analyses();
+                    (analysis, None)
+                }
+            };
+            if reused.is_none() {
+                work.full_checks = 1;
+            }
+            // `None`: every card is built again; `Some(None)`: nothing changed; `Some(edit)`:
+            // the stories the update checked again get new cards, the others keep theirs.
+            let checked: &[usize] = match reused {
+                Some(Some(_)) => analysis.last_checked(),
+                _ => &[],
+            };
+            let old = match reused {
+                Some(_) => old_cards,
+                None => Vec::new(),
+            };
+            let edit = reused.flatten();
+            cards = carry_cards(&analysis, &job.config, old, checked, edit, &mut work);
+            analysis
+        });
+        let is_story = job.by_path
+            || analysis
+                .as_ref()
+                .is_some_and(|analysis| analysis.outline().file.holds_stories);
+        if !is_story {
+            cards.clear();
+        }
+        let counts = match (&analysis, is_story) {
+            (Some(analysis), true) => {
+                assist::story_counts(analysis.findings(), analysis.outline().stories.len())
+            }
+            _ => Vec::new(),
         };
-        let is_story = job.by_path || analysis.outline.file.holds_stories;
-        let cards = if is_story {
-            assist::story_cards(&text, &analysis, &job.config)
-        } else {
-            Vec::new()
+        let summary = match (&analysis, is_story) {
+            (Some(analysis), true) => Some(assist::summarize_with(
+                analysis.text(),
+                analysis.outline(),
+                &counts,
+                &job.config,
+            )),
+            _ => None,
         };
-        Snapshot {
+        let snapshot = Snapshot {
             version: job.version,
             generation: job.generation,
-            document: job.document,
-            text,
-            analysis,
+            document,
             config: job.config,
+            epoch: job.epoch,
             is_story,
             large,
+            analysis,
             cards,
-        }
+            counts,
+            lag: Pending::Nothing,
+            parked: false,
+        };
+        (snapshot, work, summary)
     }))
     .map_err(|panic| {
         panic
@@ -853,6 +1326,59 @@ fn run_job(job: Job) -> Result<Snapshot, String> {
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".to_string())
     })
+}
+
+/// The cards of every story of `analysis`: those of the stories in `checked`, and of any story
+/// not found in `old`, are built; the others are taken from `old` (the cards before `edit`),
+/// moved by the edit. With no `edit`, every card of `old` is kept as it is.
+fn carry_cards(
+    analysis: &IncrementalAnalysis,
+    config: &Config,
+    old: Vec<CardSlot>,
+    checked: &[usize],
+    edit: Option<&ByteEdit>,
+    work: &mut Work,
+) -> Vec<CardSlot> {
+    let outline = analysis.outline();
+    let text = analysis.text();
+    let mut fresh = vec![false; outline.stories.len()];
+    for &index in checked {
+        if let Some(slot) = fresh.get_mut(index) {
+            *slot = true;
+        }
+    }
+    outline
+        .stories
+        .iter()
+        .enumerate()
+        .map(|(index, story)| {
+            let kept = (!fresh[index])
+                .then(|| {
+                    // A story the edit did not reach lies wholly before it, or wholly after it
+                    // and moved by its delta.
+                    let delta = match edit {
+                        Some(edit) if story.range.end > edit.range.start => edit.delta(),
+                        _ => 0,
+                    };
+                    let before = shift_range(&story.range, -delta);
+                    let at = old.partition_point(|slot| slot.range().start < before.start);
+                    old.get(at)
+                        .filter(|slot| slot.range() == before)
+                        .map(|slot| CardSlot {
+                            card: slot.card.clone(),
+                            moved_by: slot.moved_by + delta,
+                        })
+                })
+                .flatten();
+            kept.unwrap_or_else(|| {
+                work.cards_built += 1;
+                CardSlot {
+                    card: Arc::new(assist::story_card(text, outline, index, config)),
+                    moved_by: 0,
+                }
+            })
+        })
+        .collect()
 }
 
 /// Every Markdown file under `folders`, honouring `.gitignore`.

@@ -1,7 +1,9 @@
 //! Conversions from engine types to LSP types: findings to diagnostics, byte ranges to
 //! positions in the negotiated encoding, edits, symbols and completion items.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{LazyLock, Mutex};
 
 use tower_lsp::lsp_types::{
     self as lsp, CodeDescription, CompletionItem, CompletionItemKind, CompletionTextEdit,
@@ -45,15 +47,24 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// The link to a rule's page, parsed once per rule.
+fn rule_link(rule: &'static str) -> Option<Url> {
+    static LINKS: LazyLock<Mutex<HashMap<&'static str, Option<Url>>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    let mut links = LINKS.lock().unwrap_or_else(|e| e.into_inner());
+    links
+        .entry(rule)
+        .or_insert_with(|| Url::parse(&rules::doc_url(rule)).ok())
+        .clone()
+}
+
 /// A finding as a diagnostic: the rule id as its code, with a link to the rule's page.
 pub fn diagnostic(doc: &Document, finding: &Finding, encoding: PositionEncoding) -> Diagnostic {
     Diagnostic {
         range: range(doc, &finding.range, encoding),
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.to_string())),
-        code_description: Url::parse(&rules::doc_url(finding.rule))
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description: rule_link(finding.rule).map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: finding.message.clone(),
         ..Diagnostic::default()
