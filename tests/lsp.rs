@@ -940,3 +940,100 @@ fn prompt_coverage_follows_the_bank() {
     }
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// A story with enough blocks that an edit in the middle of its Action part reaches no other
+/// story, even with the block of margin the incremental analysis takes on each side.
+fn long_story(n: usize) -> String {
+    format!(
+        "# Migration {n}\n\n## Situation\nWe moved the invoices of {n} teams to a new service.\n\n## Task\nMy job was to own the cut-over plan.\n\n## Action\nI decided to skip the dry run because the schedule was tight.\n\nI pushed the switch on a Friday evening and watched the first batch.\n\nWhen the duplicates arrived I rolled back within the hour.\n\n## Result\nWe double-billed 300 customers and refunded $18K.\n\n## Learning\nSince then I run a dry run before every migration.\n\n"
+    )
+}
+
+fn stats(client: &mut Client, doc: &TextDoc) -> Value {
+    client.request(
+        "starling/stats",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    )
+}
+
+/// What `starling check` reports, as lenses: each story's lens title and where it sits.
+fn fresh_lenses(doc: &TextDoc) -> Vec<(String, Value)> {
+    let config = Config::default();
+    let analysis = starling::check_text(&doc.text, &config);
+    starling::assist::story_cards(&doc.text, &analysis, &config)
+        .iter()
+        .map(|card| {
+            let at = card.title.clone().unwrap_or_else(|| card.anchor.clone());
+            (card.lens_title(), doc.range(at, Encoding::Utf16))
+        })
+        .collect()
+}
+
+fn lenses(client: &mut Client, doc: &TextDoc) -> Vec<(String, Value)> {
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    );
+    lenses
+        .as_array()
+        .expect("lenses")
+        .iter()
+        .map(|lens| {
+            (
+                lens["command"]["title"].as_str().unwrap_or("").to_string(),
+                lens["range"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_edit_inside_one_story_checks_only_that_story_again() {
+    let dir = bank();
+    let text: String = (1..=5).map(long_story).collect();
+    let mut doc = TextDoc::new(&dir.path().join("stories/five.md"), &text);
+    let mut client = start(dir.path());
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+    let opened = stats(&mut client, &doc);
+    assert_eq!(opened["stories"], 5, "{opened}");
+    assert_eq!(opened["storiesChecked"], 5, "{opened}");
+    assert_eq!(opened["cardsBuilt"], 5, "{opened}");
+    assert_eq!(opened["fullChecks"], 1, "{opened}");
+
+    // Type a few words into the middle of the third story's Action part.
+    let story = doc.text.find("# Migration 3").expect("third story");
+    let at = story + doc.text[story..].find("and watched").expect("line");
+    for word in ["quietly ", "and ", "then "] {
+        client.edit(&mut doc, at..at, word);
+    }
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(
+        client_view(&diagnostics),
+        check_view(&[&doc.text], 0, &Config::default(), Encoding::Utf16)
+    );
+    let edited = stats(&mut client, &doc);
+    assert_eq!(edited["stories"], 5, "{edited}");
+    assert_eq!(edited["fullChecks"], 1, "{edited}");
+    // Only the third story's rules ran again, and only its card was computed again, however
+    // many checks the burst of changes took.
+    assert_eq!(edited["storiesChecked"], 6, "{edited}");
+    assert_eq!(edited["cardsBuilt"], 6, "{edited}");
+
+    // A new paragraph in the second story moves every story after it down by two lines; their
+    // kept cards land where fresh ones would.
+    let story = doc.text.find("# Migration 2").expect("second story");
+    let at = story + doc.text[story..].find("When the duplicates").expect("line");
+    client.edit(&mut doc, at..at, "I paged the on-call lead.\n\n");
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(
+        client_view(&diagnostics),
+        check_view(&[&doc.text], 0, &Config::default(), Encoding::Utf16)
+    );
+    assert_eq!(lenses(&mut client, &doc), fresh_lenses(&doc));
+    let moved = stats(&mut client, &doc);
+    assert_eq!(moved["fullChecks"], 1, "{moved}");
+    assert_eq!(moved["storiesChecked"], 7, "{moved}");
+    assert_eq!(moved["cardsBuilt"], 7, "{moved}");
+    assert_eq!(client.shutdown(), Some(0));
+}
