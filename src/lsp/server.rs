@@ -286,14 +286,10 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
-        {
-            let mut state = self.session.state();
-            let opened = state.next_opening();
-            state.docs.insert(
-                item.uri.clone(),
-                OpenDoc::new(&item.text, item.version, opened),
-            );
-        }
+        // Only the rope is built here, outside the state lock; the first check parses.
+        let doc = OpenDoc::new(&item.text, item.version);
+        drop(item.text);
+        self.session.state().open(item.uri.clone(), doc);
         self.session.schedule(item.uri, true);
     }
 

@@ -157,7 +157,8 @@ pub struct OpenDoc {
 }
 
 impl OpenDoc {
-    pub fn new(text: &str, version: i32, opened: u64) -> Self {
+    /// A document just opened; [`State::open`] numbers the opening.
+    pub fn new(text: &str, version: i32) -> Self {
         Self {
             text: Rope::from_str(text),
             version,
@@ -165,7 +166,7 @@ impl OpenDoc {
             newest: Arc::new(AtomicU64::new(0)),
             snapshot: None,
             pending: Pending::Nothing,
-            opened,
+            opened: 0,
             checking: Arc::new(tokio::sync::Mutex::new(())),
             stats: DocStats::default(),
         }
@@ -399,10 +400,11 @@ impl State {
         }
     }
 
-    /// A number for a new opening of a document.
-    pub fn next_opening(&mut self) -> u64 {
+    /// Adds an opened document, replacing any earlier opening of `uri`.
+    pub fn open(&mut self, uri: Url, mut doc: OpenDoc) {
         self.opened += 1;
-        self.opened
+        doc.opened = self.opened;
+        self.docs.insert(uri, doc);
     }
 
     fn editor_layer(&self) -> RawConfig {
