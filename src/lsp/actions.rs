@@ -15,7 +15,9 @@ use tower_lsp::lsp_types::{
 use super::session::{ClientFlags, Snapshot};
 use super::to_lsp;
 use crate::assist;
-use crate::document::{Document, PositionEncoding, TextEdit};
+use ropey::Rope;
+
+use crate::document::{PositionEncoding, TextEdit};
 
 /// The kind of the fix-all source action.
 pub const FIX_ALL: &str = "source.fixAll.starling";
@@ -53,7 +55,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
         })
     };
     let mut out = Vec::new();
-    let doc = &snapshot.document;
+    let doc = &*snapshot.rope();
     let text = &*snapshot.text();
     let encoding = request.encoding;
     let edit = |edits: Vec<TextEdit>| {
@@ -171,7 +173,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
 fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Option<WorkspaceEdit> {
     let edit = assist::config_rule_off(target.source.as_deref(), rule);
     let source = target.source.clone().unwrap_or_default();
-    let doc = Document::new(&source);
+    let doc = Rope::from_str(&source);
     let text_edit = to_lsp::text_edit(&doc, &edit, request.encoding);
     if target.source.is_some() {
         return Some(document_edit(

@@ -13,6 +13,7 @@ use super::session::{ClientFlags, Level, OpenDoc, Session, Snapshot};
 use super::{from_lsp, to_lsp};
 use crate::assist;
 use crate::config::RawConfig;
+use crate::document::position_to_byte;
 
 pub struct Backend {
     pub session: Arc<Session>,
@@ -30,9 +31,10 @@ impl Backend {
     /// tell an edit re-checked only the stories it touched. `null` for a document not open.
     pub async fn stats(&self, params: StatsParams) -> Result<Option<serde_json::Value>> {
         let uri = params.text_document.uri;
-        Ok(self.session.stats(&uri).map(|(stats, stories)| {
+        Ok(self.session.stats(&uri).map(|(stats, stories, hot)| {
             serde_json::json!({
                 "stories": stories,
+                "hot": hot,
                 "checks": stats.checks,
                 "fullChecks": stats.full_checks,
                 "storiesChecked": stats.stories_checked,
@@ -45,14 +47,15 @@ impl Backend {
     /// The byte offset of `position` in `snapshot`, `None` past the last line.
     fn offset(&self, snapshot: &Snapshot, position: Position) -> Option<usize> {
         let encoding = self.session.state().encoding;
-        if position.line as usize >= snapshot.document.rope().len_lines() {
+        let rope = snapshot.rope();
+        if position.line as usize >= rope.len_lines() {
             return None;
         }
-        Some(
-            snapshot
-                .document
-                .offset(from_lsp::position(position), encoding),
-        )
+        Some(position_to_byte(
+            &rope,
+            from_lsp::position(position),
+            encoding,
+        ))
     }
 
     async fn apply_settings(&self, settings: &serde_json::Value) {
@@ -326,7 +329,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let was_in_bank = {
             let mut state = self.session.state();
-            state.docs.remove(&uri);
+            state.close(&uri);
             from_lsp::path(&uri).filter(|p| state.bank.contains_key(p))
         };
         self.session.clear(&uri).await;
@@ -371,7 +374,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        let Some(snapshot) = self.session.snapshot(&at.text_document.uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(&at.text_document.uri).await else {
             return Ok(None);
         };
         if !snapshot.is_story {
@@ -418,7 +421,7 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = &params.text_document.uri;
-        let Some(snapshot) = self.session.snapshot(uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(uri).await else {
             return Ok(None);
         };
         let (encoding, flags, folders) = {
@@ -439,7 +442,7 @@ impl LanguageServer for Backend {
                     .state()
                     .docs
                     .get(&target_uri)
-                    .map(|doc| (doc.text.to_string(), doc.version));
+                    .map(|doc| (doc.text.to_str().into_owned(), doc.version));
                 Some(match open {
                     Some((text, version)) => ConfigTarget {
                         uri: target_uri,
@@ -465,19 +468,20 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        let Some(snapshot) = self.session.snapshot(&params.text_document.uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         if !snapshot.is_story {
             return Ok(Some(Vec::new()));
         }
         let encoding = self.session.state().encoding;
+        let rope = snapshot.rope();
         let lenses = snapshot
             .cards()
             .map(|card| {
                 let at = card.title.clone().unwrap_or_else(|| card.anchor.clone());
                 CodeLens {
-                    range: to_lsp::range(&snapshot.document, &at, encoding),
+                    range: to_lsp::range(&rope, &at, encoding),
                     command: Some(Command {
                         title: card.lens_title(),
                         command: String::new(),
@@ -494,23 +498,24 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(snapshot) = self.session.snapshot(&params.text_document.uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         if !snapshot.is_story {
             return Ok(Some(DocumentSymbolResponse::Nested(Vec::new())));
         }
         let encoding = self.session.state().encoding;
+        let rope = snapshot.rope();
         let symbols = snapshot
             .cards()
-            .map(|card| to_lsp::story_symbol(&snapshot.document, &card, encoding))
+            .map(|card| to_lsp::story_symbol(&rope, &card, encoding))
             .collect();
         Ok(Some(DocumentSymbolResponse::Nested(symbols)))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        let Some(snapshot) = self.session.snapshot(&at.text_document.uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(&at.text_document.uri).await else {
             return Ok(None);
         };
         let Some(offset) = self.offset(&snapshot, at.position) else {
@@ -529,10 +534,11 @@ impl LanguageServer for Backend {
             .filter(|c| snapshot.is_story || c.kind == assist::CandidateKind::Key)
             .collect();
         let encoding = self.session.state().encoding;
+        let rope = snapshot.rope();
         let items = candidates
             .iter()
             .enumerate()
-            .map(|(i, c)| to_lsp::completion_item(&snapshot.document, c, i, encoding))
+            .map(|(i, c)| to_lsp::completion_item(&rope, c, i, encoding))
             .collect();
         Ok(Some(CompletionResponse::Array(items)))
     }

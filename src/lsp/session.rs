@@ -14,7 +14,7 @@
 //! `max-file-size` are checked on a lane of their own, so that they never hold up the others.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
@@ -115,6 +115,57 @@ impl Pending {
     }
 }
 
+/// A document's text: a rope while it is edited or hot, a flat string once it is cold, which
+/// takes half the memory.
+#[derive(Debug, Clone)]
+pub enum Text {
+    Rope(Rope),
+    Flat(Arc<str>),
+}
+
+impl Text {
+    pub fn len_bytes(&self) -> usize {
+        match self {
+            Text::Rope(rope) => rope.len_bytes(),
+            Text::Flat(text) => text.len(),
+        }
+    }
+
+    /// The text as a rope, built for a flat text.
+    pub fn rope(&self) -> Cow<'_, Rope> {
+        match self {
+            Text::Rope(rope) => Cow::Borrowed(rope),
+            Text::Flat(text) => Cow::Owned(Rope::from_str(text)),
+        }
+    }
+
+    /// The rope to edit, built once for a flat text.
+    fn rope_mut(&mut self) -> &mut Rope {
+        if let Text::Flat(text) = self {
+            *self = Text::Rope(Rope::from_str(text));
+        }
+        match self {
+            Text::Rope(rope) => rope,
+            Text::Flat(_) => unreachable!("made a rope above"),
+        }
+    }
+
+    /// The text as one string.
+    pub fn to_str(&self) -> Cow<'_, str> {
+        match self {
+            Text::Rope(rope) => Cow::Owned(rope.to_string()),
+            Text::Flat(text) => Cow::Borrowed(text),
+        }
+    }
+
+    fn flat(&self) -> Text {
+        match self {
+            Text::Rope(rope) => Text::Flat(Arc::from(rope.to_string())),
+            Text::Flat(text) => Text::Flat(text.clone()),
+        }
+    }
+}
+
 /// How much work the checks of one document did, for `starling/stats`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DocStats {
@@ -136,7 +187,7 @@ pub struct DocStats {
 /// snapshot, and the next check brings it up to date with all the changes since in one edit,
 /// so that a burst of keystrokes costs one reparse, off the request loop.
 pub struct OpenDoc {
-    pub text: Rope,
+    pub text: Text,
     pub version: i32,
     /// Bumped by every change and every configuration change; a check of an older generation
     /// is stale.
@@ -160,7 +211,7 @@ impl OpenDoc {
     /// A document just opened; [`State::open`] numbers the opening.
     pub fn new(text: &str, version: i32) -> Self {
         Self {
-            text: Rope::from_str(text),
+            text: Text::Rope(Rope::from_str(text)),
             version,
             generation: 0,
             newest: Arc::new(AtomicU64::new(0)),
@@ -183,19 +234,20 @@ impl OpenDoc {
     /// Positions past a line's end or the text's end are clamped, as [`Document::edit`] does.
     pub fn edit(&mut self, span: Option<Span>, text: &str, encoding: PositionEncoding) {
         let Some(span) = span else {
-            self.text = Rope::from_str(text);
+            self.text = Text::Rope(Rope::from_str(text));
             self.pending.push(None);
             return;
         };
-        let mut start = position_to_byte(&self.text, span.start, encoding);
-        let mut end = position_to_byte(&self.text, span.end, encoding);
+        let rope = self.text.rope_mut();
+        let mut start = position_to_byte(rope, span.start, encoding);
+        let mut end = position_to_byte(rope, span.end, encoding);
         if end < start {
             std::mem::swap(&mut start, &mut end);
         }
-        let start_char = self.text.byte_to_char(start);
-        let end_char = self.text.byte_to_char(end);
-        self.text.remove(start_char..end_char);
-        self.text.insert(start_char, text);
+        let start_char = rope.byte_to_char(start);
+        let end_char = rope.byte_to_char(end);
+        rope.remove(start_char..end_char);
+        rope.insert(start_char, text);
         self.pending
             .push(Some(ByteEdit::new(start..end, text.len())));
     }
@@ -216,10 +268,16 @@ impl CardSlot {
 }
 
 /// A checked version of a document: everything requests read.
+///
+/// A document used lately (see [`HOT_DOCUMENTS`]) keeps its syntax tree, incremental analysis
+/// and story cards, so that its next check costs what the edit touched and requests are
+/// answered at once. The others are kept cold: the text and the findings, which is all their
+/// diagnostics need; a request that needs more warms the document up with a fresh analysis.
 pub struct Snapshot {
     pub version: i32,
     pub generation: u64,
-    pub document: Document,
+    /// The checked text: a rope when hot.
+    pub text: Text,
     pub config: Config,
     /// The configuration epoch `config` belongs to (see [`State::invalidate_configs`]).
     epoch: u64,
@@ -227,18 +285,34 @@ pub struct Snapshot {
     /// other documents get nothing.
     pub is_story: bool,
     pub large: bool,
-    /// `None` for a document that is not checked (neither in the include globs nor with front
-    /// matter).
-    analysis: Option<IncrementalAnalysis>,
-    cards: Vec<CardSlot>,
-    counts: Vec<Counts>,
-    /// The changes from the version `analysis` and `cards` hold to `document`'s: nothing,
+    /// Whether the document is analysed at all: in the include globs or with front matter.
+    analysed: bool,
+    /// The findings, sorted by position.
+    findings: Arc<Vec<Finding>>,
+    stories: usize,
+    /// `None` for a cold document, and for one that is not analysed.
+    hot: Option<Hot>,
+    /// The changes from the version the analysis and cards hold to the text's: nothing,
     /// except in what a cancelled check leaves for the next one to start from.
     lag: Pending,
     /// Whether a cancelled check left this for the next one to start from: requests never
     /// read it.
     parked: bool,
 }
+
+/// What only a document used lately keeps.
+struct Hot {
+    /// The text with its syntax tree, to reparse incrementally.
+    document: Document,
+    /// `None` only in what a cancelled first check leaves.
+    analysis: Option<IncrementalAnalysis>,
+    cards: Vec<CardSlot>,
+    counts: Vec<Counts>,
+}
+
+/// How many documents stay hot: those last checked or asked about. A document that has gone
+/// cold is analysed from scratch when it is next changed or asked about.
+pub const HOT_DOCUMENTS: usize = 8;
 
 /// What a check starts from.
 #[derive(Default)]
@@ -258,46 +332,69 @@ impl Snapshot {
         !self.parked
     }
 
+    /// Whether everything requests read is at hand: the outline and cards too.
+    pub fn warm(&self) -> bool {
+        self.analysis().is_some() || !self.analysed
+    }
+
+    fn analysis(&self) -> Option<&IncrementalAnalysis> {
+        self.hot.as_ref().and_then(|hot| hot.analysis.as_ref())
+    }
+
     /// The checked text.
     pub fn text(&self) -> Cow<'_, str> {
-        match &self.analysis {
+        match self.analysis() {
             Some(analysis) => Cow::Borrowed(analysis.text()),
-            None => Cow::Owned(self.document.text()),
+            None => self.text.to_str(),
         }
     }
 
+    /// The checked text as a rope, to convert positions.
+    pub fn rope(&self) -> Cow<'_, Rope> {
+        self.text.rope()
+    }
+
+    /// The stories and file metadata; empty for a cold document.
     pub fn outline(&self) -> &Outline {
-        self.analysis
-            .as_ref()
+        self.analysis()
             .map_or(&NO_OUTLINE, |analysis| analysis.outline())
     }
 
     /// The findings, sorted by position.
     pub fn findings(&self) -> &[Finding] {
-        self.analysis
-            .as_ref()
-            .map_or(&[], |analysis| analysis.findings().as_slice())
+        &self.findings
     }
 
-    /// The card of story `index`.
+    /// How many stories the document holds.
+    pub fn stories(&self) -> usize {
+        self.stories
+    }
+
+    fn cards_slots(&self) -> &[CardSlot] {
+        self.hot.as_ref().map_or(&[], |hot| &hot.cards)
+    }
+
+    /// The card of story `index`; `None` for a cold document.
     pub fn card(&self, index: usize) -> Option<StoryCard> {
-        let slot = self.cards.get(index)?;
+        let hot = self.hot.as_ref()?;
+        let slot = hot.cards.get(index)?;
         let mut card = slot.card.shifted(slot.moved_by);
         card.index = index;
-        card.counts = self.counts.get(index).copied().unwrap_or_default();
+        card.counts = hot.counts.get(index).copied().unwrap_or_default();
         Some(card)
     }
 
     /// Every card, in story order.
     pub fn cards(&self) -> impl Iterator<Item = StoryCard> + '_ {
-        (0..self.cards.len()).filter_map(|index| self.card(index))
+        (0..self.cards_slots().len()).filter_map(|index| self.card(index))
     }
 
     /// The cards of the stories whose range holds `offset` (ends included).
     pub fn cards_at(&self, offset: usize) -> impl Iterator<Item = StoryCard> + '_ {
-        let first = self.cards.partition_point(|slot| slot.range().end < offset);
-        (first..self.cards.len())
-            .take_while(move |&index| self.cards[index].range().start <= offset)
+        let slots = self.cards_slots();
+        let first = slots.partition_point(|slot| slot.range().end < offset);
+        (first..slots.len())
+            .take_while(move |&index| slots[index].range().start <= offset)
             .filter_map(|index| self.card(index))
     }
 
@@ -305,41 +402,86 @@ impl Snapshot {
         if !self.is_story {
             return Vec::new();
         }
-        let text = self.text();
-        let bank = assist::finish_bank_findings_with(&text, self.outline(), bank, &self.config);
+        let bank = if bank.is_empty() {
+            Vec::new()
+        } else if self.analysis().is_some() {
+            assist::finish_bank_findings_with(&self.text(), self.outline(), bank, &self.config)
+        } else {
+            assist::finish_bank_findings(&self.text(), bank, &self.config)
+        };
+        let rope = self.rope();
         let mut out: Vec<Diagnostic> = self
-            .findings()
+            .findings
             .iter()
             .chain(&bank)
-            .map(|finding| to_lsp::diagnostic(&self.document, finding, encoding))
+            .map(|finding| to_lsp::diagnostic(&rope, finding, encoding))
             .collect();
         if self.large {
             out.push(to_lsp::large_file_diagnostic(
-                self.document.len_bytes(),
+                self.text.len_bytes(),
                 self.config.max_file_size(),
             ));
         }
         out
     }
 
+    /// The same version, cold: without the tree, analysis and cards, the text flat and the
+    /// findings without their fixes (code actions warm the document up again). A snapshot a
+    /// cancelled check left has nothing to keep.
+    fn cooled(&self) -> Option<Snapshot> {
+        if self.parked {
+            return None;
+        }
+        let mut findings: Vec<Finding> = self
+            .findings
+            .iter()
+            .map(|finding| Finding {
+                fix: None,
+                ..finding.clone()
+            })
+            .collect();
+        findings.shrink_to_fit();
+        Some(Snapshot {
+            version: self.version,
+            generation: self.generation,
+            text: self.text.flat(),
+            config: self.config.clone(),
+            epoch: self.epoch,
+            is_story: self.is_story,
+            large: self.large,
+            analysed: self.analysed,
+            findings: Arc::new(findings),
+            stories: self.stories,
+            hot: None,
+            lag: Pending::Nothing,
+            parked: false,
+        })
+    }
+
     /// The document, analysis and cards, to start the next check from: taken when no one
     /// else holds the snapshot, copied otherwise.
     fn into_parts(self: Arc<Self>) -> Parts {
-        match Arc::try_unwrap(self) {
-            Ok(snapshot) => Parts {
-                document: Some(snapshot.document),
-                analysis: snapshot.analysis,
-                cards: snapshot.cards,
-                epoch: snapshot.epoch,
-                lag: snapshot.lag,
+        let (hot, epoch, lag) = match Arc::try_unwrap(self) {
+            Ok(snapshot) => (snapshot.hot, snapshot.epoch, snapshot.lag),
+            Err(shared) => {
+                let hot = shared.hot.as_ref().map(|hot| Hot {
+                    document: hot.document.clone(),
+                    analysis: hot.analysis.clone(),
+                    cards: hot.cards.clone(),
+                    counts: Vec::new(),
+                });
+                (hot, shared.epoch, shared.lag.clone())
+            }
+        };
+        match hot {
+            Some(hot) => Parts {
+                document: Some(hot.document),
+                analysis: hot.analysis,
+                cards: hot.cards,
+                epoch,
+                lag,
             },
-            Err(shared) => Parts {
-                document: Some(shared.document.clone()),
-                analysis: shared.analysis.clone(),
-                cards: shared.cards.clone(),
-                epoch: shared.epoch,
-                lag: shared.lag.clone(),
-            },
+            None => Parts::default(),
         }
     }
 }
@@ -379,6 +521,8 @@ pub struct State {
     config_epoch: u64,
     /// How many documents were opened, to tell one opening of a document from the next.
     opened: u64,
+    /// The documents kept hot, the one used last at the back (see [`HOT_DOCUMENTS`]).
+    hot: VecDeque<Url>,
 }
 
 impl State {
@@ -397,7 +541,41 @@ impl State {
             bank_findings: HashMap::new(),
             config_epoch: 0,
             opened: 0,
+            hot: VecDeque::new(),
         }
+    }
+
+    /// Marks `uri` as used last; the document used longest ago beyond [`HOT_DOCUMENTS`] goes
+    /// cold.
+    fn keep_hot(&mut self, uri: &Url) {
+        self.hot.retain(|hot| hot != uri);
+        self.hot.push_back(uri.clone());
+        while self.hot.len() > HOT_DOCUMENTS {
+            let Some(cold) = self.hot.pop_front() else {
+                break;
+            };
+            if let Some(doc) = self.docs.get_mut(&cold) {
+                doc.snapshot = doc
+                    .snapshot
+                    .as_ref()
+                    .and_then(|snapshot| snapshot.cooled())
+                    .map(Arc::new);
+                // Unchanged since: the open document shares the flat text.
+                if let Some(snapshot) = &doc.snapshot {
+                    if doc.pending == Pending::Nothing
+                        && doc.text.len_bytes() == snapshot.text.len_bytes()
+                    {
+                        doc.text = snapshot.text.clone();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Removes a closed document and all it held.
+    pub fn close(&mut self, uri: &Url) {
+        self.docs.remove(uri);
+        self.hot.retain(|hot| hot != uri);
     }
 
     /// Adds an opened document, replacing any earlier opening of `uri`.
@@ -517,11 +695,11 @@ impl State {
         if let Some(extra) = self.bank_findings.get(path).cloned() {
             let text = std::fs::read_to_string(path).unwrap_or_default();
             let (config, _) = self.config_for(Some(path));
-            let document = Document::new(&text);
+            let rope = Rope::from_str(&text);
             diagnostics.extend(
                 assist::finish_bank_findings(&text, &extra, &config)
                     .iter()
-                    .map(|f| to_lsp::diagnostic(&document, f, self.encoding)),
+                    .map(|f| to_lsp::diagnostic(&rope, f, self.encoding)),
             );
         }
         Some(diagnostics)
@@ -588,6 +766,9 @@ pub struct Session {
     /// The same for documents over `max-file-size`, whose checks can take seconds: they
     /// never hold up the checks of the others.
     large_gate: Arc<Semaphore>,
+    /// The threads the checks of each gate run on.
+    lane: Lane,
+    large_lane: Lane,
     level: Level,
     pub shutdown_requested: AtomicBool,
     scans: AtomicU8,
@@ -604,6 +785,8 @@ impl Session {
             publish_lock: tokio::sync::Mutex::new(()),
             gate: Arc::new(Semaphore::new(1)),
             large_gate: Arc::new(Semaphore::new(1)),
+            lane: Lane::new("starling-check"),
+            large_lane: Lane::new("starling-check-large"),
             level,
             shutdown_requested: AtomicBool::new(false),
             scans: AtomicU8::new(0),
@@ -654,7 +837,7 @@ impl Session {
             if delay > 0 {
                 tokio::time::sleep(Duration::from_millis(delay)).await;
             }
-            if let Some(snapshot) = this.check(&uri, Some(generation)).await {
+            if let Some(snapshot) = this.check(&uri, Some(generation), false).await {
                 this.publish(&uri, &snapshot).await;
             }
             this.flush_config_reports().await;
@@ -665,35 +848,60 @@ impl Session {
     /// `max-file-size` is answered from its last snapshot, current or not, rather than made to
     /// wait for a check. `None` for a document that is not open.
     pub async fn snapshot(self: &Arc<Self>, uri: &Url) -> Option<Arc<Snapshot>> {
+        self.read(uri, false).await
+    }
+
+    /// [`Session::snapshot`], warm: with the outline and cards, which a cold document gets
+    /// from a fresh analysis. For requests about the document's stories.
+    pub async fn warm_snapshot(self: &Arc<Self>, uri: &Url) -> Option<Arc<Snapshot>> {
+        self.read(uri, true).await
+    }
+
+    async fn read(self: &Arc<Self>, uri: &Url, warm: bool) -> Option<Arc<Snapshot>> {
         {
-            let state = self.state();
+            let mut state = self.state();
             let doc = state.docs.get(uri)?;
-            if let Some(snapshot) = &doc.snapshot {
+            if let Some(snapshot) = doc.snapshot.clone() {
                 let current = snapshot.generation == doc.generation;
-                if snapshot.readable() && (current || snapshot.large) {
-                    return Some(snapshot.clone());
+                if snapshot.readable() && (current || snapshot.large) && (!warm || snapshot.warm())
+                {
+                    if warm {
+                        state.keep_hot(uri);
+                    }
+                    return Some(snapshot);
                 }
             }
         }
-        let snapshot = self.check(uri, None).await;
+        let snapshot = self.check(uri, None, warm).await;
         self.flush_config_reports().await;
         snapshot
     }
 
     /// How much work the checks of `uri` did, `None` for a document that is not open.
-    pub fn stats(&self, uri: &Url) -> Option<(DocStats, usize)> {
+    /// Also returns how many stories the document holds and whether it is hot.
+    pub fn stats(&self, uri: &Url) -> Option<(DocStats, usize, bool)> {
         let state = self.state();
         let doc = state.docs.get(uri)?;
         let stories = doc
             .snapshot
             .as_ref()
-            .map_or(0, |snapshot| snapshot.outline().stories.len());
-        Some((doc.stats, stories))
+            .map_or(0, |snapshot| snapshot.stories());
+        let hot = doc
+            .snapshot
+            .as_ref()
+            .is_some_and(|snapshot| snapshot.hot.is_some());
+        Some((doc.stats, stories, hot))
     }
 
     /// Checks the current version of `uri` on a blocking thread, starting from the last
     /// check's analysis. With `only`, gives up unless that generation is still the newest.
-    async fn check(self: &Arc<Self>, uri: &Url, only: Option<u64>) -> Option<Arc<Snapshot>> {
+    /// With `warm`, a current but cold snapshot is analysed again from scratch.
+    async fn check(
+        self: &Arc<Self>,
+        uri: &Url,
+        only: Option<u64>,
+        warm: bool,
+    ) -> Option<Arc<Snapshot>> {
         let (checking, large) = {
             let mut state = self.state();
             let path = from_lsp::path(uri);
@@ -708,7 +916,11 @@ impl Session {
             )
         };
         let _checking = checking.lock_owned().await;
-        let gate = if large { &self.large_gate } else { &self.gate };
+        let (gate, lane) = if large {
+            (&self.large_gate, &self.large_lane)
+        } else {
+            (&self.gate, &self.lane)
+        };
         let _permit = gate.clone().acquire_owned().await.ok()?;
         let (job, opened) = {
             let mut state = self.state();
@@ -720,7 +932,8 @@ impl Session {
                 return None;
             }
             if let Some(snapshot) = &doc.snapshot {
-                if snapshot.readable() && snapshot.generation == doc.generation {
+                let current = snapshot.readable() && snapshot.generation == doc.generation;
+                if current && (!warm || snapshot.warm()) {
                     return Some(snapshot.clone());
                 }
             }
@@ -737,7 +950,7 @@ impl Session {
             let job = Job {
                 version: doc.version,
                 generation: doc.generation,
-                text: doc.text.clone(),
+                text: doc.text.rope().into_owned(),
                 config,
                 epoch,
                 by_path,
@@ -749,11 +962,10 @@ impl Session {
             };
             (job, doc.opened)
         };
-        let outcome = tokio::task::spawn_blocking(move || run_job(job)).await;
-        let outcome = match outcome {
-            Ok(Ok(done)) => Ok(done),
-            Ok(Err(message)) => Err(format!("checking {uri} panicked: {message}")),
-            Err(err) => Err(format!("checking {uri} failed: {err}")),
+        let outcome = match lane.run(move || run_job(job)).await {
+            Some(Ok(done)) => Ok(done),
+            Some(Err(message)) => Err(format!("checking {uri} panicked: {message}")),
+            None => Err(format!("checking {uri} failed: its thread is gone")),
         };
         let (snapshot, summary) = match outcome {
             Ok((snapshot, work, summary)) => {
@@ -764,15 +976,18 @@ impl Session {
                 // With no change since, the text is the checked one: share its rope rather
                 // than keep two.
                 if doc.pending == Pending::Nothing
-                    && doc.text.len_bytes() == snapshot.document.len_bytes()
+                    && doc.text.len_bytes() == snapshot.text.len_bytes()
                 {
-                    doc.text = snapshot.document.rope().clone();
+                    doc.text = snapshot.text.clone();
                 }
                 doc.stats.checks += 1;
                 doc.stats.stories_checked += work.stories_checked;
                 doc.stats.cards_built += work.cards_built;
                 doc.stats.full_checks += work.full_checks;
                 doc.stats.cancelled += work.cancelled;
+                if snapshot.hot.is_some() {
+                    state.keep_hot(uri);
+                }
                 if !snapshot.readable() {
                     return None;
                 }
@@ -1020,11 +1235,11 @@ impl Session {
                     let analysis = crate::analysis::check_text(&text, &config);
                     (by_path || analysis.outline.file.holds_stories).then(|| {
                         let summary = assist::summarize(&text, &analysis, &config);
-                        let document = Document::new(&text);
+                        let rope = Rope::from_str(&text);
                         let diagnostics = analysis
                             .findings
                             .iter()
-                            .map(|f| to_lsp::diagnostic(&document, f, encoding))
+                            .map(|f| to_lsp::diagnostic(&rope, f, encoding))
                             .collect();
                         BankFile {
                             summary,
@@ -1104,13 +1319,13 @@ impl Session {
             if !by_path && !analysis.outline.file.holds_stories {
                 return None;
             }
-            let document = Document::new(&text);
+            let rope = Rope::from_str(&text);
             Some(BankFile {
                 summary: assist::summarize(&text, &analysis, &config),
                 diagnostics: analysis
                     .findings
                     .iter()
-                    .map(|f| to_lsp::diagnostic(&document, f, encoding))
+                    .map(|f| to_lsp::diagnostic(&rope, f, encoding))
                     .collect(),
             })
         })
@@ -1139,6 +1354,46 @@ impl Session {
                 value: ProgressParamsValue::WorkDone(value),
             })
             .await;
+    }
+}
+
+/// A thread that runs checks, one at a time. Checks run on long-lived threads of their own
+/// rather than on tokio's blocking pool: the compiled phrase sets keep a matching cache per
+/// thread that uses them, so a few threads that live as long as the server keep memory down.
+struct Lane {
+    jobs: Mutex<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+}
+
+impl Lane {
+    fn new(name: &str) -> Self {
+        let (jobs, queue) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let spawned = std::thread::Builder::new()
+            .name(name.to_string())
+            .spawn(move || {
+                while let Ok(job) = queue.recv() {
+                    job();
+                }
+            });
+        if let Err(err) = spawned {
+            eprintln!("starling: cannot start a check thread: {err}");
+        }
+        Self {
+            jobs: Mutex::new(jobs),
+        }
+    }
+
+    /// Runs `work` on the lane's thread; `None` if the thread is gone.
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Box<dyn FnOnce() + Send> = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .send(job)
+            .ok()?;
+        result.await.ok()
     }
 }
 
@@ -1202,8 +1457,31 @@ fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
     catch_unwind(AssertUnwindSafe(|| {
         let large = job.text.len_bytes() as u64 > job.config.max_file_size();
         let mut work = Work::default();
+        // A Markdown file outside the include globs is checked only if its front matter says
+        // it holds stories.
+        let analysed = job.by_path || starts_with_front_matter(&job.text);
+        let mut snapshot = Snapshot {
+            version: job.version,
+            generation: job.generation,
+            text: Text::Rope(job.text.clone()),
+            config: job.config.clone(),
+            epoch: job.epoch,
+            is_story: job.by_path,
+            large,
+            analysed,
+            findings: Arc::default(),
+            stories: 0,
+            hot: None,
+            lag: Pending::Nothing,
+            parked: false,
+        };
+        if !analysed {
+            return (snapshot, work, None);
+        }
         let previous = job.previous.map(Snapshot::into_parts).unwrap_or_default();
         let (document, change) = bring_up_to_date(previous.document, job.pending, &job.text);
+        // One rope for the open document, the snapshot and the tree's text.
+        snapshot.text = Text::Rope(document.rope().clone());
         // What changed since the version the analysis holds.
         let mut pending = previous.lag;
         pending.append(change);
@@ -1215,110 +1493,83 @@ fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
             // A newer version is waiting: leave the reparsed document, and the analysis with
             // the changes it lags behind, for its check.
             work.cancelled = 1;
-            let snapshot = Snapshot {
-                version: job.version,
-                generation: job.generation,
+            snapshot.epoch = previous.epoch;
+            snapshot.hot = Some(Hot {
                 document,
-                config: job.config,
-                epoch: previous.epoch,
-                is_story: false,
-                large,
                 analysis: previous.analysis,
                 cards: previous.cards,
                 counts: Vec::new(),
-                lag: pending,
-                parked: true,
-            };
+            });
+            snapshot.lag = pending;
+            snapshot.parked = true;
             return (snapshot, work, None);
         }
-        // A Markdown file outside the include globs is checked only if its front matter says
-        // it holds stories.
-        let wanted = job.by_path || starts_with_front_matter(&job.text);
-        let mut cards = Vec::new();
-        let analysis = wanted.then(|| {
-            let old_cards = previous.cards;
-            let analysis = previous.analysis.filter(|_| previous.epoch == job.epoch);
-            let (analysis, reused) = match (analysis, &pending) {
-                (Some(analysis), Pending::Nothing) => (analysis, Some(None)),
-                (Some(mut analysis), Pending::Edit(edit)) => {
-                    let before = analysis.analyses();
-                    let version = analysis.snapshot().version;
-                    analysis.update(&document, edit);
-                    work.stories_checked = analysis.analyses() - before;
-                    let reused = if analysis.snapshot().version == version {
-                        Some(None)
-                    } else if analysis.last_checked().len() == analysis.outline().stories.len() {
-                        None
-                    } else {
-                        Some(Some(edit))
-                    };
-                    (analysis, reused)
-                }
-                (Some(mut analysis), Pending::Reset) => {
-                    let before = analysis.analyses();
-                    analysis.reset(&document);
-                    work.stories_checked = analysis.analyses() - before;
-                    (analysis, None)
-                }
-                (None, _) => {
-                    let analysis = IncrementalAnalysis::new(&document, job.config.clone());
-                    work.stories_checked = analysis.analyses();
-                    (analysis, None)
-                }
-            };
-            if reused.is_none() {
-                work.full_checks = 1;
+
+        let old_cards = previous.cards;
+        let analysis = previous.analysis.filter(|_| previous.epoch == job.epoch);
+        let (analysis, reused) = match (analysis, &pending) {
+            (Some(analysis), Pending::Nothing) => (analysis, Some(None)),
+            (Some(mut analysis), Pending::Edit(edit)) => {
+                let before = analysis.analyses();
+                let version = analysis.snapshot().version;
+                analysis.update(&document, edit);
+                work.stories_checked = analysis.analyses() - before;
+                let reused = if analysis.snapshot().version == version {
+                    Some(None)
+                } else if analysis.last_checked().len() == analysis.outline().stories.len() {
+                    None
+                } else {
+                    Some(Some(edit))
+                };
+                (analysis, reused)
             }
-            // `None`: every card is built again; `Some(None)`: nothing changed; `Some(edit)`:
-            // the stories the update checked again get new cards, the others keep theirs.
-            let checked: &[usize] = match reused {
-                Some(Some(_)) => analysis.last_checked(),
-                _ => &[],
-            };
-            let old = match reused {
-                Some(_) => old_cards,
-                None => Vec::new(),
+            (Some(mut analysis), Pending::Reset) => {
+                let before = analysis.analyses();
+                analysis.reset(&document);
+                work.stories_checked = analysis.analyses() - before;
+                (analysis, None)
+            }
+            (None, _) => {
+                let analysis = IncrementalAnalysis::new(&document, job.config.clone());
+                work.stories_checked = analysis.analyses();
+                (analysis, None)
+            }
+        };
+        if reused.is_none() {
+            work.full_checks = 1;
+        }
+        snapshot.is_story = job.by_path || analysis.outline().file.holds_stories;
+        snapshot.findings = if snapshot.is_story {
+            analysis.findings().clone()
+        } else {
+            Arc::default()
+        };
+        snapshot.stories = analysis.outline().stories.len();
+        let (cards, counts, summary) = if snapshot.is_story {
+            // `None`: every card is built again; `Some(None)`: nothing changed;
+            // `Some(Some(edit))`: the stories the update checked again get new cards, the
+            // others keep theirs.
+            let (old, checked): (Vec<CardSlot>, &[usize]) = match reused {
+                None => (Vec::new(), &[]),
+                Some(None) => (old_cards, &[]),
+                Some(Some(_)) => (old_cards, analysis.last_checked()),
             };
             let edit = reused.flatten();
-            cards = carry_cards(&analysis, &job.config, old, checked, edit, &mut work);
-            analysis
-        });
-        let is_story = job.by_path
-            || analysis
-                .as_ref()
-                .is_some_and(|analysis| analysis.outline().file.holds_stories);
-        if !is_story {
-            cards.clear();
-        }
-        let counts = match (&analysis, is_story) {
-            (Some(analysis), true) => {
-                assist::story_counts(analysis.findings(), analysis.outline().stories.len())
-            }
-            _ => Vec::new(),
+            let cards = carry_cards(&analysis, &job.config, old, checked, edit, &mut work);
+            let counts =
+                assist::story_counts(analysis.findings(), analysis.outline().stories.len());
+            let summary =
+                assist::summarize_with(analysis.text(), analysis.outline(), &counts, &job.config);
+            (cards, counts, Some(summary))
+        } else {
+            (Vec::new(), Vec::new(), None)
         };
-        let summary = match (&analysis, is_story) {
-            (Some(analysis), true) => Some(assist::summarize_with(
-                analysis.text(),
-                analysis.outline(),
-                &counts,
-                &job.config,
-            )),
-            _ => None,
-        };
-        let snapshot = Snapshot {
-            version: job.version,
-            generation: job.generation,
+        snapshot.hot = Some(Hot {
             document,
-            config: job.config,
-            epoch: job.epoch,
-            is_story,
-            large,
-            analysis,
+            analysis: Some(analysis),
             cards,
             counts,
-            lag: Pending::Nothing,
-            parked: false,
-        };
+        });
         (snapshot, work, summary)
     }))
     .map_err(|panic| {

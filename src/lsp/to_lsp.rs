@@ -13,7 +13,9 @@ use tower_lsp::lsp_types::{
 
 use crate::assist::{Candidate, CandidateKind, StoryCard};
 use crate::config::ConfigError;
-use crate::document::{Document, PositionEncoding, TextEdit};
+use ropey::Rope;
+
+use crate::document::{byte_to_position, position_to_byte, PositionEncoding, TextEdit};
 use crate::rules::{self, Finding, Severity};
 
 /// The name diagnostics carry as their source.
@@ -26,12 +28,12 @@ pub fn encoding_kind(encoding: PositionEncoding) -> PositionEncodingKind {
     }
 }
 
-pub fn position(doc: &Document, byte: usize, encoding: PositionEncoding) -> lsp::Position {
-    let position = doc.position(byte, encoding);
+pub fn position(doc: &Rope, byte: usize, encoding: PositionEncoding) -> lsp::Position {
+    let position = byte_to_position(doc, byte, encoding);
     lsp::Position::new(position.line, position.character)
 }
 
-pub fn range(doc: &Document, range: &Range<usize>, encoding: PositionEncoding) -> lsp::Range {
+pub fn range(doc: &Rope, range: &Range<usize>, encoding: PositionEncoding) -> lsp::Range {
     lsp::Range::new(
         position(doc, range.start, encoding),
         position(doc, range.end, encoding),
@@ -59,7 +61,7 @@ fn rule_link(rule: &'static str) -> Option<Url> {
 }
 
 /// A finding as a diagnostic: the rule id as its code, with a link to the rule's page.
-pub fn diagnostic(doc: &Document, finding: &Finding, encoding: PositionEncoding) -> Diagnostic {
+pub fn diagnostic(doc: &Rope, finding: &Finding, encoding: PositionEncoding) -> Diagnostic {
     Diagnostic {
         range: range(doc, &finding.range, encoding),
         severity: Some(severity(finding.severity)),
@@ -94,8 +96,12 @@ pub fn config_diagnostic(
     encoding: PositionEncoding,
 ) -> Diagnostic {
     let (line, column) = error.location().unwrap_or((0, 0));
-    let doc = Document::new(source);
-    let line_start = doc.offset(crate::document::Position::new(line as u32, 0), encoding);
+    let doc = Rope::from_str(source);
+    let line_start = position_to_byte(
+        &doc,
+        crate::document::Position::new(line as u32, 0),
+        encoding,
+    );
     let line_text = source[line_start.min(source.len())..]
         .split('\n')
         .next()
@@ -119,7 +125,7 @@ pub fn config_diagnostic(
     }
 }
 
-pub fn text_edit(doc: &Document, edit: &TextEdit, encoding: PositionEncoding) -> lsp::TextEdit {
+pub fn text_edit(doc: &Rope, edit: &TextEdit, encoding: PositionEncoding) -> lsp::TextEdit {
     lsp::TextEdit {
         range: range(doc, &edit.range, encoding),
         new_text: edit.text.clone(),
@@ -128,11 +134,7 @@ pub fn text_edit(doc: &Document, edit: &TextEdit, encoding: PositionEncoding) ->
 
 /// A story and its parts as a symbol tree.
 #[allow(deprecated)]
-pub fn story_symbol(
-    doc: &Document,
-    card: &StoryCard,
-    encoding: PositionEncoding,
-) -> DocumentSymbol {
+pub fn story_symbol(doc: &Rope, card: &StoryCard, encoding: PositionEncoding) -> DocumentSymbol {
     let story_range = range(doc, &card.range, encoding);
     let selection = card.title.clone().unwrap_or_else(|| card.anchor.clone());
     let children = card
@@ -187,7 +189,7 @@ fn contained(inner: lsp::Range, outer: lsp::Range) -> lsp::Range {
 }
 
 pub fn completion_item(
-    doc: &Document,
+    doc: &Rope,
     candidate: &Candidate,
     index: usize,
     encoding: PositionEncoding,
