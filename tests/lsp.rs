@@ -1037,3 +1037,62 @@ fn an_edit_inside_one_story_checks_only_that_story_again() {
     assert_eq!(moved["cardsBuilt"], 7, "{moved}");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn documents_gone_cold_still_answer_and_check_right() {
+    let dir = bank();
+    let mut client = Client::start(
+        dir.path(),
+        ClientSetup {
+            // Each file is compared with the engine alone.
+            init_options: json!({ "rules": { "prompt-coverage": "off" } }),
+            ..ClientSetup::default()
+        },
+    );
+    // More documents than stay hot: the first ones go cold.
+    let mut docs: Vec<TextDoc> = (0..12)
+        .map(|n| {
+            let text = WEAK.replace("# Launch", &format!("# Launch {n}"));
+            TextDoc::new(&dir.path().join(format!("stories/cold{n}.md")), &text)
+        })
+        .collect();
+    for doc in &docs {
+        client.open(doc);
+        client.diagnostics(&doc.uri, 1);
+    }
+    for doc in &docs[..4] {
+        let cold = stats(&mut client, doc);
+        assert_eq!(cold["hot"], false, "{cold}");
+    }
+    let config = Config::default();
+
+    // Lenses and hovers need the stories: a cold document is analysed again for them.
+    assert_eq!(lenses(&mut client, &docs[0]), fresh_lenses(&docs[0]));
+    assert_eq!(stats(&mut client, &docs[0])["hot"], true);
+    let title = docs[1].text.find("Launch 1").expect("title");
+    assert!(client.hover(&docs[1], title).starts_with("### Launch 1"));
+
+    // A quick fix of a cold document carries its edit.
+    let title = docs[2].text.find("Launch 2").expect("title");
+    let actions = client.code_actions(&docs[2], title..title);
+    let fix = action(&actions, "Insert a Learning part")["edit"].clone();
+    client.apply(&mut docs[2], &fix);
+    let diagnostics = client.diagnostics(&docs[2].uri, docs[2].version);
+    assert_eq!(
+        client_view(&diagnostics),
+        engine_view(&docs[2].text, &config, Encoding::Utf16)
+    );
+
+    // A change to a cold document is checked from its text.
+    let doc = &mut docs[3];
+    let at = doc.text.find("We slipped").expect("result");
+    client.edit(doc, at..at, "After 3 weeks ");
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(
+        client_view(&diagnostics),
+        engine_view(&doc.text, &config, Encoding::Utf16)
+    );
+    let warmed = stats(&mut client, doc);
+    assert_eq!(warmed["fullChecks"], 2, "{warmed}");
+    assert_eq!(client.shutdown(), Some(0));
+}
