@@ -290,8 +290,9 @@ pub struct Snapshot {
     /// The findings, sorted by position.
     findings: Arc<Vec<Finding>>,
     stories: usize,
-    /// `None` for a cold document, and for one that is not analysed.
-    hot: Option<Hot>,
+    /// `None` for a cold document, and for one that is not analysed; boxed, so that a cold
+    /// snapshot is small.
+    hot: Option<Box<Hot>>,
     /// The changes from the version the analysis and cards hold to the text's: nothing,
     /// except in what a cancelled check leaves for the next one to start from.
     lag: Pending,
@@ -464,16 +465,18 @@ impl Snapshot {
         let (hot, epoch, lag) = match Arc::try_unwrap(self) {
             Ok(snapshot) => (snapshot.hot, snapshot.epoch, snapshot.lag),
             Err(shared) => {
-                let hot = shared.hot.as_ref().map(|hot| Hot {
-                    document: hot.document.clone(),
-                    analysis: hot.analysis.clone(),
-                    cards: hot.cards.clone(),
-                    counts: Vec::new(),
+                let hot = shared.hot.as_ref().map(|hot| {
+                    Box::new(Hot {
+                        document: hot.document.clone(),
+                        analysis: hot.analysis.clone(),
+                        cards: hot.cards.clone(),
+                        counts: Vec::new(),
+                    })
                 });
                 (hot, shared.epoch, shared.lag.clone())
             }
         };
-        match hot {
+        match hot.map(|hot| *hot) {
             Some(hot) => Parts {
                 document: Some(hot.document),
                 analysis: hot.analysis,
@@ -1494,12 +1497,12 @@ fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
             // the changes it lags behind, for its check.
             work.cancelled = 1;
             snapshot.epoch = previous.epoch;
-            snapshot.hot = Some(Hot {
+            snapshot.hot = Some(Box::new(Hot {
                 document,
                 analysis: previous.analysis,
                 cards: previous.cards,
                 counts: Vec::new(),
-            });
+            }));
             snapshot.lag = pending;
             snapshot.parked = true;
             return (snapshot, work, None);
@@ -1564,12 +1567,12 @@ fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
         } else {
             (Vec::new(), Vec::new(), None)
         };
-        snapshot.hot = Some(Hot {
+        snapshot.hot = Some(Box::new(Hot {
             document,
             analysis: Some(analysis),
             cards,
             counts,
-        });
+        }));
         (snapshot, work, summary)
     }))
     .map_err(|panic| {
