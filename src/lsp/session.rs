@@ -8,10 +8,15 @@
 //! never land over a newer one.
 //!
 //! A check costs what the edits since the last check touched: it takes the last snapshot's
-//! [`IncrementalAnalysis`], updates it with the pending edit (re-checking only the stories the
-//! edit reached), and keeps the story cards of every other story, moved by the edit. The checks
-//! of one document run one after another, each from the last one's analysis; documents over
-//! `max-file-size` are checked on a lane of their own, so that they never hold up the others.
+//! tree and [`IncrementalAnalysis`], reparses once for the whole pending edit, updates the
+//! analysis (re-checking only the stories the edit reached), and keeps the story cards of every
+//! other story, moved by the edit. A scheduled check that finds a newer version waiting after
+//! its reparse stops there and leaves its work to the next. The checks of one document run one
+//! after another, each from the last one's result; documents over `max-file-size` are checked
+//! on a lane (a thread) of their own, so that they never hold up the others.
+//!
+//! Only the documents used last stay hot (tree, analysis, cards); the others keep their text
+//! and findings, and are analysed afresh when next changed or asked about (see [`Snapshot`]).
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -183,9 +188,10 @@ pub struct DocStats {
 
 /// An open document.
 ///
-/// Its text is kept as a rope, edited in place by each change; the syntax tree lives with the
-/// snapshot, and the next check brings it up to date with all the changes since in one edit,
-/// so that a burst of keystrokes costs one reparse, off the request loop.
+/// Its text is kept as a rope, edited in place by each change (or as a flat string while the
+/// document is cold and unchanged); the syntax tree lives with the snapshot, and the next
+/// check brings it up to date with all the changes since in one edit, so that a burst of
+/// keystrokes costs one reparse, off the request loop.
 pub struct OpenDoc {
     pub text: Text,
     pub version: i32,
@@ -1374,7 +1380,8 @@ impl Lane {
             .name(name.to_string())
             .spawn(move || {
                 while let Ok(job) = queue.recv() {
-                    job();
+                    // A job catches its own panics; this keeps the lane alive whatever happens.
+                    let _ = catch_unwind(AssertUnwindSafe(job));
                 }
             });
         if let Err(err) = spawned {
@@ -1659,4 +1666,64 @@ fn list_markdown(folders: &[PathBuf]) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::{tree_outline, Position};
+
+    fn span(doc: &OpenDoc, range: std::ops::Range<usize>) -> Span {
+        let rope = doc.text.rope();
+        let at = |byte| {
+            let p = crate::document::byte_to_position(&rope, byte, PositionEncoding::Utf8);
+            Position::new(p.line, p.character)
+        };
+        Span {
+            start: at(range.start),
+            end: at(range.end),
+        }
+    }
+
+    #[test]
+    fn a_burst_of_changes_is_one_edit_and_one_reparse_to_the_same_tree() {
+        let text = "# Launch\n\n## Situation\nWe had a launch.\n\n## Action\nI cut the tests.\n";
+        let mut doc = OpenDoc::new(text, 0);
+        let base = Document::new(text);
+        let changes: [(std::ops::Range<usize>, &str); 5] = [
+            (26..26, "big "),
+            (0..0, "---\ntheme: star\n---\n"),
+            (40..45, ""),
+            (60..60, "\n\n## Result\nWe slipped 2 weeks.\n"),
+            (3..3, "😀"),
+        ];
+        for (range, insert) in changes {
+            let span = span(&doc, range);
+            doc.edit(Some(span), insert, PositionEncoding::Utf8);
+        }
+        let rope = doc.text.rope().into_owned();
+        let (document, change) = bring_up_to_date(Some(base), doc.pending.clone(), &rope);
+        assert!(matches!(change, Pending::Edit(_)), "{change:?}");
+        let fresh = Document::new(&rope.to_string());
+        assert_eq!(document.text(), fresh.text());
+        assert_eq!(tree_outline(document.tree()), tree_outline(fresh.tree()));
+    }
+
+    #[test]
+    fn a_replacement_of_the_whole_text_parses_afresh() {
+        let mut doc = OpenDoc::new("# One\n", 0);
+        doc.edit(
+            None,
+            "# Two\n\n## Action\nI did.\n",
+            PositionEncoding::Utf16,
+        );
+        let span = span(&doc, 2..2);
+        doc.edit(Some(span), "x", PositionEncoding::Utf16);
+        assert_eq!(doc.pending, Pending::Reset);
+        let rope = doc.text.rope().into_owned();
+        let (document, change) =
+            bring_up_to_date(Some(Document::new("# One\n")), doc.pending.clone(), &rope);
+        assert_eq!(change, Pending::Reset);
+        assert_eq!(document.text(), "# xTwo\n\n## Action\nI did.\n");
+    }
 }
