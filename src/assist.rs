@@ -18,7 +18,7 @@ use crate::rules::fixes::{render_part, story_form, PLACEHOLDER};
 use crate::rules::structure::{format_duration, spoken_words};
 use crate::rules::{Context, Finding, Severity};
 use crate::score::{Dimension, FollowUp};
-use crate::story::{LabelForm, ListStyle, Outline, PartKind, Story};
+use crate::story::{shift_range, LabelForm, ListStyle, Outline, PartKind, Story};
 use crate::theme::{self, PARTS};
 
 /// How many findings of each severity a story has.
@@ -105,51 +105,67 @@ pub struct StoryCard {
 /// The cards of every story of an analysed document.
 pub fn story_cards(text: &str, analysis: &Analysis, config: &Config) -> Vec<StoryCard> {
     let outline = &analysis.outline;
-    let words_per_minute = config.tuning().words_per_minute.max(1.0);
+    let counts = story_counts(&analysis.findings, outline.stories.len());
     (0..outline.stories.len())
-        .map(|index| {
-            let story = &outline.stories[index];
-            let cx = crate::analysis::story_context(text, outline, index, config);
-            let words = spoken_words(&cx);
-            let parts = story
-                .parts
-                .iter()
-                .map(|part| {
-                    let words = cx.prose(part).word_count();
-                    PartCard {
-                        kind: part.kind,
-                        range: part.range.clone(),
-                        label: part.label.as_ref().map(|l| l.range.clone()),
-                        words,
-                        seconds: words as f64 * 60.0 / words_per_minute,
-                    }
-                })
-                .collect();
-            let mut counts = Counts::default();
-            for finding in analysis.findings.iter().filter(|f| f.story == Some(index)) {
-                counts.add(finding.severity);
-            }
-            let mut prompts = story.meta.prompts.clone();
-            if prompts.is_empty() {
-                prompts = outline.file.meta.prompts.clone();
-            }
-            StoryCard {
-                index,
-                name: story.name().to_string(),
-                range: story.range.clone(),
-                title: story.title.as_ref().map(|t| t.content.clone()),
-                anchor: story.anchor(text),
-                theme: cx.theme.name.clone(),
-                prompts,
-                words,
-                seconds: words as f64 * 60.0 / words_per_minute,
-                parts,
-                inferred: story.inferred,
-                counts,
-                score: Some(score(&cx)),
-            }
+        .map(|index| StoryCard {
+            counts: counts[index],
+            ..story_card(text, outline, index, config)
         })
         .collect()
+}
+
+/// How many findings of each severity every story of `stories` stories has, in one pass.
+pub fn story_counts(findings: &[Finding], stories: usize) -> Vec<Counts> {
+    let mut counts = vec![Counts::default(); stories];
+    for finding in findings {
+        if let Some(count) = finding.story.and_then(|index| counts.get_mut(index)) {
+            count.add(finding.severity);
+        }
+    }
+    counts
+}
+
+/// The card of story `index` of `outline`, its counts left at zero: everything on it but the
+/// counts depends only on the story's own bytes, its theme and the configuration, so a card
+/// can be kept (and moved) for as long as the story's findings are.
+pub fn story_card(text: &str, outline: &Outline, index: usize, config: &Config) -> StoryCard {
+    let words_per_minute = config.tuning().words_per_minute.max(1.0);
+    let story = &outline.stories[index];
+    let cx = crate::analysis::story_context(text, outline, index, config);
+    let words = spoken_words(&cx);
+    let parts = story
+        .parts
+        .iter()
+        .map(|part| {
+            let words = cx.prose(part).word_count();
+            PartCard {
+                kind: part.kind,
+                range: part.range.clone(),
+                label: part.label.as_ref().map(|l| l.range.clone()),
+                words,
+                seconds: words as f64 * 60.0 / words_per_minute,
+            }
+        })
+        .collect();
+    let mut prompts = story.meta.prompts.clone();
+    if prompts.is_empty() {
+        prompts = outline.file.meta.prompts.clone();
+    }
+    StoryCard {
+        index,
+        name: story.name().to_string(),
+        range: story.range.clone(),
+        title: story.title.as_ref().map(|t| t.content.clone()),
+        anchor: story.anchor(text),
+        theme: cx.theme.name.clone(),
+        prompts,
+        words,
+        seconds: words as f64 * 60.0 / words_per_minute,
+        parts,
+        inferred: story.inferred,
+        counts: Counts::default(),
+        score: Some(score(&cx)),
+    }
 }
 
 /// The story's score and follow-up readiness.
@@ -164,6 +180,34 @@ fn score(cx: &Context<'_>) -> ScoreView {
 }
 
 impl StoryCard {
+    /// The card with every byte range moved by `delta`.
+    pub fn shifted(&self, delta: isize) -> StoryCard {
+        let mut card = self.clone();
+        if delta == 0 {
+            return card;
+        }
+        let by = |range: &Range<usize>| shift_range(range, delta);
+        card.range = by(&card.range);
+        card.anchor = by(&card.anchor);
+        if let Some(title) = &mut card.title {
+            *title = by(title);
+        }
+        for part in &mut card.parts {
+            part.range = by(&part.range);
+            if let Some(label) = &mut part.label {
+                *label = by(label);
+            }
+        }
+        if let Some(score) = &mut card.score {
+            for follow_up in &mut score.follow_ups {
+                if let Some((range, _)) = &mut follow_up.answer {
+                    *range = by(range);
+                }
+            }
+        }
+        card
+    }
+
     /// The one-line lens: "Score 14/20 · 2m40s spoken · 3 warnings".
     pub fn lens_title(&self) -> String {
         let mut pieces = Vec::new();
@@ -746,9 +790,39 @@ pub struct FileSummary {
 
 /// The bank summary of an analysed file.
 pub fn summarize(text: &str, analysis: &Analysis, config: &Config) -> FileSummary {
-    FileSummary {
-        stories: crate::bank::summaries(0, text, analysis, config),
-    }
+    let counts = story_counts(&analysis.findings, analysis.outline.stories.len());
+    summarize_with(text, &analysis.outline, &counts, config)
+}
+
+/// The bank summary of a file from its outline and the finding counts of its stories (see
+/// [`story_counts`]): the same as [`crate::bank::summaries`], in one pass.
+pub fn summarize_with(
+    text: &str,
+    outline: &Outline,
+    counts: &[Counts],
+    config: &Config,
+) -> FileSummary {
+    let stories = outline
+        .stories
+        .iter()
+        .enumerate()
+        .map(|(index, story)| {
+            let mut prompts = story.meta.prompts.clone();
+            if prompts.is_empty() {
+                prompts = outline.file.meta.prompts.clone();
+            }
+            StorySummary {
+                file: 0,
+                theme: crate::analysis::story_theme(story, outline, config)
+                    .name
+                    .clone(),
+                prompts,
+                ready: counts.get(index).is_none_or(|c| c.errors == 0),
+                anchor: story.anchor(text),
+            }
+        })
+        .collect();
+    FileSummary { stories }
 }
 
 /// Findings about the bank as a whole, each with the index in `files` of the file it belongs
@@ -756,16 +830,25 @@ pub fn summarize(text: &str, analysis: &Analysis, config: &Config) -> FileSummar
 /// that covers too few prompts. The findings are not yet suppressed or re-ranked by the
 /// file's own configuration; [`finish_bank_findings`] does that.
 pub fn bank_findings(files: &[&FileSummary], config: &Config) -> Vec<(usize, Finding)> {
-    let stories: Vec<StorySummary> = files
-        .iter()
-        .enumerate()
-        .flat_map(|(index, file)| {
-            file.stories.iter().map(move |story| StorySummary {
-                file: index,
-                ..story.clone()
-            })
-        })
-        .collect();
+    // Only two kinds of story count: the first of each theme, where the finding lands, and the
+    // ready ones that name a prompt. The others are left out, so that a bank of many stories
+    // without prompts costs one pass.
+    let mut themes: Vec<&str> = Vec::new();
+    let mut stories: Vec<StorySummary> = Vec::new();
+    for (index, file) in files.iter().enumerate() {
+        for story in &file.stories {
+            let first = !themes.contains(&story.theme.as_str());
+            if first {
+                themes.push(&story.theme);
+            }
+            if first || (story.ready && !story.prompts.is_empty()) {
+                stories.push(StorySummary {
+                    file: index,
+                    ..story.clone()
+                });
+            }
+        }
+    }
     crate::bank::coverage(&stories, config)
         .into_iter()
         .map(|found| (found.file, found.finding))
@@ -779,7 +862,20 @@ pub fn finish_bank_findings(text: &str, findings: &[Finding], config: &Config) -
         return Vec::new();
     }
     let outline = crate::story::outline(text, &crate::document::parse(text));
-    crate::analysis::finish(text, &outline, findings.to_vec(), config)
+    finish_bank_findings_with(text, &outline, findings, config)
+}
+
+/// [`finish_bank_findings`] with the file's outline at hand.
+pub fn finish_bank_findings_with(
+    text: &str,
+    outline: &Outline,
+    findings: &[Finding],
+    config: &Config,
+) -> Vec<Finding> {
+    if findings.is_empty() {
+        return Vec::new();
+    }
+    crate::analysis::finish(text, outline, findings.to_vec(), config)
 }
 
 #[cfg(test)]
@@ -879,6 +975,65 @@ mod tests {
             .findings
             .iter()
             .all(|f| f.rule != "missing-star-section"));
+    }
+
+    #[test]
+    fn the_one_pass_summary_is_the_bank_s() {
+        let config = Config::default();
+        let text = format!(
+            "{STORY}\n# Two\nPrompt: Tell me about a time you failed.\n\n## Action\nI did it.\n"
+        );
+        let analysis = check_text(&text, &config);
+        assert_eq!(
+            summarize(&text, &analysis, &config).stories,
+            crate::bank::summaries(0, &text, &analysis, &config)
+        );
+    }
+
+    #[test]
+    fn bank_findings_leave_out_only_stories_that_cannot_matter() {
+        let config = Config::default();
+        let ready = "# Ready\nPrompt: Tell me about a time you failed.\n\n## Situation\nWe had a launch.\n\n## Task\nI owned it.\n\n## Action\nI cut the tests.\n\n## Result\nWe slipped 2 weeks.\n\n## Learning\nSince then I run a checklist.\n";
+        let texts = [
+            STORY.to_string(),
+            ready.to_string(),
+            format!("---\ntheme: star\n---\n{STORY}"),
+            ready.replace("failed", "made a mistake"),
+        ];
+        let summaries: Vec<FileSummary> = texts
+            .iter()
+            .map(|text| summarize(text, &check_text(text, &config), &config))
+            .collect();
+        let every: Vec<StorySummary> = summaries
+            .iter()
+            .enumerate()
+            .flat_map(|(file, summary)| {
+                summary.stories.iter().map(move |story| StorySummary {
+                    file,
+                    ..story.clone()
+                })
+            })
+            .collect();
+        let expected: Vec<(usize, Finding)> = crate::bank::coverage(&every, &config)
+            .into_iter()
+            .map(|found| (found.file, found.finding))
+            .collect();
+        assert!(!expected.is_empty());
+        let files: Vec<&FileSummary> = summaries.iter().collect();
+        assert_eq!(bank_findings(&files, &config), expected);
+    }
+
+    #[test]
+    fn a_moved_card_is_the_card_of_the_moved_story() {
+        let config = Config::default();
+        let analysis = check_text(STORY, &config);
+        let card = story_card(STORY, &analysis.outline, 0, &config);
+        let moved = format!("\n\n{STORY}");
+        let analysis = check_text(&moved, &config);
+        assert_eq!(
+            card.shifted(2),
+            story_card(&moved, &analysis.outline, 0, &config)
+        );
     }
 
     #[test]

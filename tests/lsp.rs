@@ -940,3 +940,159 @@ fn prompt_coverage_follows_the_bank() {
     }
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// A story with enough blocks that an edit in the middle of its Action part reaches no other
+/// story, even with the block of margin the incremental analysis takes on each side.
+fn long_story(n: usize) -> String {
+    format!(
+        "# Migration {n}\n\n## Situation\nWe moved the invoices of {n} teams to a new service.\n\n## Task\nMy job was to own the cut-over plan.\n\n## Action\nI decided to skip the dry run because the schedule was tight.\n\nI pushed the switch on a Friday evening and watched the first batch.\n\nWhen the duplicates arrived I rolled back within the hour.\n\n## Result\nWe double-billed 300 customers and refunded $18K.\n\n## Learning\nSince then I run a dry run before every migration.\n\n"
+    )
+}
+
+fn stats(client: &mut Client, doc: &TextDoc) -> Value {
+    client.request(
+        "starling/stats",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    )
+}
+
+/// What `starling check` reports, as lenses: each story's lens title and where it sits.
+fn fresh_lenses(doc: &TextDoc) -> Vec<(String, Value)> {
+    let config = Config::default();
+    let analysis = starling::check_text(&doc.text, &config);
+    starling::assist::story_cards(&doc.text, &analysis, &config)
+        .iter()
+        .map(|card| {
+            let at = card.title.clone().unwrap_or_else(|| card.anchor.clone());
+            (card.lens_title(), doc.range(at, Encoding::Utf16))
+        })
+        .collect()
+}
+
+fn lenses(client: &mut Client, doc: &TextDoc) -> Vec<(String, Value)> {
+    let lenses = client.request(
+        "textDocument/codeLens",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    );
+    lenses
+        .as_array()
+        .expect("lenses")
+        .iter()
+        .map(|lens| {
+            (
+                lens["command"]["title"].as_str().unwrap_or("").to_string(),
+                lens["range"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn an_edit_inside_one_story_checks_only_that_story_again() {
+    let dir = bank();
+    let text: String = (1..=5).map(long_story).collect();
+    let mut doc = TextDoc::new(&dir.path().join("stories/five.md"), &text);
+    let mut client = start(dir.path());
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+    let opened = stats(&mut client, &doc);
+    assert_eq!(opened["stories"], 5, "{opened}");
+    assert_eq!(opened["storiesChecked"], 5, "{opened}");
+    assert_eq!(opened["cardsBuilt"], 5, "{opened}");
+    assert_eq!(opened["fullChecks"], 1, "{opened}");
+
+    // Type a few words into the middle of the third story's Action part.
+    let story = doc.text.find("# Migration 3").expect("third story");
+    let at = story + doc.text[story..].find("and watched").expect("line");
+    for word in ["quietly ", "and ", "then "] {
+        client.edit(&mut doc, at..at, word);
+    }
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(
+        client_view(&diagnostics),
+        check_view(&[&doc.text], 0, &Config::default(), Encoding::Utf16)
+    );
+    let edited = stats(&mut client, &doc);
+    assert_eq!(edited["stories"], 5, "{edited}");
+    assert_eq!(edited["fullChecks"], 1, "{edited}");
+    // Only the third story's rules ran again, and only its card was computed again, however
+    // many checks the burst of changes took.
+    assert_eq!(edited["storiesChecked"], 6, "{edited}");
+    assert_eq!(edited["cardsBuilt"], 6, "{edited}");
+
+    // A new paragraph in the second story moves every story after it down by two lines; their
+    // kept cards land where fresh ones would.
+    let story = doc.text.find("# Migration 2").expect("second story");
+    let at = story + doc.text[story..].find("When the duplicates").expect("line");
+    client.edit(&mut doc, at..at, "I paged the on-call lead.\n\n");
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(
+        client_view(&diagnostics),
+        check_view(&[&doc.text], 0, &Config::default(), Encoding::Utf16)
+    );
+    assert_eq!(lenses(&mut client, &doc), fresh_lenses(&doc));
+    let moved = stats(&mut client, &doc);
+    assert_eq!(moved["fullChecks"], 1, "{moved}");
+    assert_eq!(moved["storiesChecked"], 7, "{moved}");
+    assert_eq!(moved["cardsBuilt"], 7, "{moved}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn documents_gone_cold_still_answer_and_check_right() {
+    let dir = bank();
+    let mut client = Client::start(
+        dir.path(),
+        ClientSetup {
+            // Each file is compared with the engine alone.
+            init_options: json!({ "rules": { "prompt-coverage": "off" } }),
+            ..ClientSetup::default()
+        },
+    );
+    // More documents than stay hot: the first ones go cold.
+    let mut docs: Vec<TextDoc> = (0..12)
+        .map(|n| {
+            let text = WEAK.replace("# Launch", &format!("# Launch {n}"));
+            TextDoc::new(&dir.path().join(format!("stories/cold{n}.md")), &text)
+        })
+        .collect();
+    for doc in &docs {
+        client.open(doc);
+        client.diagnostics(&doc.uri, 1);
+    }
+    for doc in &docs[..4] {
+        let cold = stats(&mut client, doc);
+        assert_eq!(cold["hot"], false, "{cold}");
+    }
+    let config = Config::default();
+
+    // Lenses and hovers need the stories: a cold document is analysed again for them.
+    assert_eq!(lenses(&mut client, &docs[0]), fresh_lenses(&docs[0]));
+    assert_eq!(stats(&mut client, &docs[0])["hot"], true);
+    let title = docs[1].text.find("Launch 1").expect("title");
+    assert!(client.hover(&docs[1], title).starts_with("### Launch 1"));
+
+    // A quick fix of a cold document carries its edit.
+    let title = docs[2].text.find("Launch 2").expect("title");
+    let actions = client.code_actions(&docs[2], title..title);
+    let fix = action(&actions, "Insert a Learning part")["edit"].clone();
+    client.apply(&mut docs[2], &fix);
+    let diagnostics = client.diagnostics(&docs[2].uri, docs[2].version);
+    assert_eq!(
+        client_view(&diagnostics),
+        engine_view(&docs[2].text, &config, Encoding::Utf16)
+    );
+
+    // A change to a cold document is checked from its text.
+    let doc = &mut docs[3];
+    let at = doc.text.find("We slipped").expect("result");
+    client.edit(doc, at..at, "After 3 weeks ");
+    let diagnostics = client.diagnostics(&doc.uri, doc.version);
+    assert_eq!(
+        client_view(&diagnostics),
+        engine_view(&doc.text, &config, Encoding::Utf16)
+    );
+    let warmed = stats(&mut client, doc);
+    assert_eq!(warmed["fullChecks"], 2, "{warmed}");
+    assert_eq!(client.shutdown(), Some(0));
+}

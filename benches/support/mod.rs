@@ -165,9 +165,12 @@ impl Client {
     ) -> Option<serde_json::Value> {
         let id = self.next_id;
         self.next_id += 1;
-        self.send(
-            serde_json::json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }),
-        );
+        let mut message = serde_json::json!({ "jsonrpc": "2.0", "id": id, "method": method });
+        // A request without params (shutdown) must not carry `"params": null`.
+        if !params.is_null() {
+            message["params"] = params;
+        }
+        self.send(message);
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let message = self

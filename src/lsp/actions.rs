@@ -15,7 +15,9 @@ use tower_lsp::lsp_types::{
 use super::session::{ClientFlags, Snapshot};
 use super::to_lsp;
 use crate::assist;
-use crate::document::{Document, PositionEncoding, TextEdit};
+use ropey::Rope;
+
+use crate::document::{PositionEncoding, TextEdit};
 
 /// The kind of the fix-all source action.
 pub const FIX_ALL: &str = "source.fixAll.starling";
@@ -53,8 +55,8 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
         })
     };
     let mut out = Vec::new();
-    let doc = &snapshot.document;
-    let text = &snapshot.text;
+    let doc = &*snapshot.rope();
+    let text = &*snapshot.text();
     let encoding = request.encoding;
     let edit = |edits: Vec<TextEdit>| {
         document_edit(
@@ -70,10 +72,10 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
 
     if snapshot.is_story {
         let range = &request.range;
-        let touching =
-            snapshot.analysis.findings.iter().filter(|finding| {
-                finding.range.start <= range.end && range.start <= finding.range.end
-            });
+        let touching = snapshot
+            .findings()
+            .iter()
+            .filter(|finding| finding.range.start <= range.end && range.start <= finding.range.end);
         for finding in touching {
             let diagnostic = to_lsp::diagnostic(doc, finding, encoding);
             let rule = finding.rule;
@@ -99,7 +101,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
             );
             let story = finding
                 .story
-                .and_then(|i| snapshot.analysis.outline.stories.get(i));
+                .and_then(|i| snapshot.outline().stories.get(i));
             if let Some(story_edit) = story.and_then(|s| assist::disable_in_story(text, s, rule)) {
                 quickfix(
                     format!("Disable {rule} for this story"),
@@ -121,10 +123,9 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
         // Label the parts of a story told in plain paragraphs.
         let label_kind = CodeActionKind::REFACTOR_REWRITE;
         if wanted(&label_kind) {
-            if let Some(index) = assist::story_at(&snapshot.analysis.outline, range.start) {
+            if let Some(index) = assist::story_at(snapshot.outline(), range.start) {
                 let fix = snapshot
-                    .analysis
-                    .findings
+                    .findings()
                     .iter()
                     .find(|f| f.rule == "unlabeled-parts" && f.story == Some(index))
                     .and_then(|f| f.fix.as_ref());
@@ -140,7 +141,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
         }
 
         let fix_all_kind = CodeActionKind::new(FIX_ALL);
-        let fixable = snapshot.analysis.findings.iter().any(|f| f.fix.is_some());
+        let fixable = snapshot.findings().iter().any(|f| f.fix.is_some());
         if fixable && wanted(&fix_all_kind) {
             let fixed = assist::fix_all(text, &snapshot.config);
             if let Some(diff) = assist::diff_edit(text, &fixed) {
@@ -156,7 +157,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
 
     let new_story_kind = CodeActionKind::new(NEW_STORY);
     if wanted(&new_story_kind) {
-        let new = assist::new_story(text, &snapshot.analysis.outline, &snapshot.config);
+        let new = assist::new_story(text, snapshot.outline(), &snapshot.config);
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: "New story".to_string(),
             kind: Some(new_story_kind),
@@ -172,7 +173,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
 fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Option<WorkspaceEdit> {
     let edit = assist::config_rule_off(target.source.as_deref(), rule);
     let source = target.source.clone().unwrap_or_default();
-    let doc = Document::new(&source);
+    let doc = Rope::from_str(&source);
     let text_edit = to_lsp::text_edit(&doc, &edit, request.encoding);
     if target.source.is_some() {
         return Some(document_edit(

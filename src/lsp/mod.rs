@@ -34,6 +34,7 @@ const CONCURRENCY: usize = 64;
 /// or the input closes first.
 pub fn run(log_level: &str) -> anyhow::Result<ExitCode> {
     let level = Level::parse(log_level);
+    one_malloc_arena();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(4)
@@ -49,13 +50,35 @@ pub fn run(log_level: &str) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// Makes glibc's malloc use one arena, unless `MALLOC_ARENA_MAX` says otherwise. With an
+/// arena per thread, the memory a check frees on its thread (a syntax tree, an analysis) is
+/// left in holes between what other threads keep for long (the text and findings of each
+/// open document): with 2,000 documents open the holes held more than the documents did.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        const M_ARENA_MAX: i32 = -8;
+        extern "C" {
+            fn mallopt(param: i32, value: i32) -> i32;
+        }
+        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+            // SAFETY: mallopt only sets a tunable; it is called before any thread starts.
+            unsafe {
+                mallopt(M_ARENA_MAX, 1);
+            }
+        }
+    }
+}
+
 async fn serve(level: Level) -> bool {
     let mut session = None;
-    let (service, socket) = LspService::new(|client| {
+    let (service, socket) = LspService::build(|client| {
         let shared = Session::new(client, level);
         session = Some(shared.clone());
         Backend { session: shared }
-    });
+    })
+    .custom_method("starling/stats", Backend::stats)
+    .finish();
     let exited = Arc::new(Notify::new());
     let service = ExitWatch {
         inner: service,

@@ -13,24 +13,49 @@ use super::session::{ClientFlags, Level, OpenDoc, Session, Snapshot};
 use super::{from_lsp, to_lsp};
 use crate::assist;
 use crate::config::RawConfig;
-use crate::document::Document;
+use crate::document::position_to_byte;
 
 pub struct Backend {
     pub session: Arc<Session>,
 }
 
+/// The parameters of `starling/stats`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatsParams {
+    pub text_document: TextDocumentIdentifier,
+}
+
 impl Backend {
+    /// `starling/stats`: how much work the checks of an open document did, so that tests can
+    /// tell an edit re-checked only the stories it touched. `null` for a document not open.
+    pub async fn stats(&self, params: StatsParams) -> Result<Option<serde_json::Value>> {
+        let uri = params.text_document.uri;
+        Ok(self.session.stats(&uri).map(|(stats, stories, hot)| {
+            serde_json::json!({
+                "stories": stories,
+                "hot": hot,
+                "checks": stats.checks,
+                "fullChecks": stats.full_checks,
+                "storiesChecked": stats.stories_checked,
+                "cardsBuilt": stats.cards_built,
+                "cancelled": stats.cancelled,
+            })
+        }))
+    }
+
     /// The byte offset of `position` in `snapshot`, `None` past the last line.
     fn offset(&self, snapshot: &Snapshot, position: Position) -> Option<usize> {
         let encoding = self.session.state().encoding;
-        if position.line as usize >= snapshot.document.rope().len_lines() {
+        let rope = snapshot.rope();
+        if position.line as usize >= rope.len_lines() {
             return None;
         }
-        Some(
-            snapshot
-                .document
-                .offset(from_lsp::position(position), encoding),
-        )
+        Some(position_to_byte(
+            &rope,
+            from_lsp::position(position),
+            encoding,
+        ))
     }
 
     async fn apply_settings(&self, settings: &serde_json::Value) {
@@ -264,18 +289,10 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let item = params.text_document;
-        {
-            let mut state = self.session.state();
-            state.docs.insert(
-                item.uri.clone(),
-                OpenDoc {
-                    document: Document::new(&item.text),
-                    version: item.version,
-                    generation: 0,
-                    snapshot: None,
-                },
-            );
-        }
+        // Only the rope is built here, outside the state lock; the first check parses.
+        let doc = OpenDoc::new(&item.text, item.version);
+        drop(item.text);
+        self.session.state().open(item.uri.clone(), doc);
         self.session.schedule(item.uri, true);
     }
 
@@ -293,8 +310,7 @@ impl LanguageServer for Backend {
                 return;
             };
             for change in &params.content_changes {
-                doc.document
-                    .edit(change.range.map(from_lsp::span), &change.text, encoding);
+                doc.edit(change.range.map(from_lsp::span), &change.text, encoding);
             }
             doc.version = params.text_document.version;
         }
@@ -313,7 +329,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let was_in_bank = {
             let mut state = self.session.state();
-            state.docs.remove(&uri);
+            state.close(&uri);
             from_lsp::path(&uri).filter(|p| state.bank.contains_key(p))
         };
         self.session.clear(&uri).await;
@@ -358,7 +374,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let at = params.text_document_position_params;
-        let Some(snapshot) = self.session.snapshot(&at.text_document.uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(&at.text_document.uri).await else {
             return Ok(None);
         };
         if !snapshot.is_story {
@@ -368,7 +384,7 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let mut sections = Vec::new();
-        for card in &snapshot.cards {
+        for card in snapshot.cards_at(offset) {
             let on_title = card
                 .title
                 .as_ref()
@@ -386,7 +402,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        for finding in &snapshot.analysis.findings {
+        for finding in snapshot.findings() {
             if finding.range.start <= offset && offset <= finding.range.end {
                 sections.push(to_lsp::finding_hover(finding));
             }
@@ -405,7 +421,7 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         let uri = &params.text_document.uri;
-        let Some(snapshot) = self.session.snapshot(uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(uri).await else {
             return Ok(None);
         };
         let (encoding, flags, folders) = {
@@ -426,7 +442,7 @@ impl LanguageServer for Backend {
                     .state()
                     .docs
                     .get(&target_uri)
-                    .map(|doc| (doc.document.text(), doc.version));
+                    .map(|doc| (doc.text.to_str().into_owned(), doc.version));
                 Some(match open {
                     Some((text, version)) => ConfigTarget {
                         uri: target_uri,
@@ -452,20 +468,20 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        let Some(snapshot) = self.session.snapshot(&params.text_document.uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         if !snapshot.is_story {
             return Ok(Some(Vec::new()));
         }
         let encoding = self.session.state().encoding;
+        let rope = snapshot.rope();
         let lenses = snapshot
-            .cards
-            .iter()
+            .cards()
             .map(|card| {
                 let at = card.title.clone().unwrap_or_else(|| card.anchor.clone());
                 CodeLens {
-                    range: to_lsp::range(&snapshot.document, &at, encoding),
+                    range: to_lsp::range(&rope, &at, encoding),
                     command: Some(Command {
                         title: card.lens_title(),
                         command: String::new(),
@@ -482,24 +498,24 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        let Some(snapshot) = self.session.snapshot(&params.text_document.uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(&params.text_document.uri).await else {
             return Ok(None);
         };
         if !snapshot.is_story {
             return Ok(Some(DocumentSymbolResponse::Nested(Vec::new())));
         }
         let encoding = self.session.state().encoding;
+        let rope = snapshot.rope();
         let symbols = snapshot
-            .cards
-            .iter()
-            .map(|card| to_lsp::story_symbol(&snapshot.document, card, encoding))
+            .cards()
+            .map(|card| to_lsp::story_symbol(&rope, &card, encoding))
             .collect();
         Ok(Some(DocumentSymbolResponse::Nested(symbols)))
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         let at = params.text_document_position;
-        let Some(snapshot) = self.session.snapshot(&at.text_document.uri).await else {
+        let Some(snapshot) = self.session.warm_snapshot(&at.text_document.uri).await else {
             return Ok(None);
         };
         let Some(offset) = self.offset(&snapshot, at.position) else {
@@ -508,8 +524,8 @@ impl LanguageServer for Backend {
         // Front matter keys make any Markdown file a story file, so they are offered in every
         // Markdown file; the rest only in story files.
         let candidates = assist::completions(
-            &snapshot.text,
-            &snapshot.analysis.outline,
+            &snapshot.text(),
+            snapshot.outline(),
             offset,
             &snapshot.config,
         );
@@ -518,10 +534,11 @@ impl LanguageServer for Backend {
             .filter(|c| snapshot.is_story || c.kind == assist::CandidateKind::Key)
             .collect();
         let encoding = self.session.state().encoding;
+        let rope = snapshot.rope();
         let items = candidates
             .iter()
             .enumerate()
-            .map(|(i, c)| to_lsp::completion_item(&snapshot.document, c, i, encoding))
+            .map(|(i, c)| to_lsp::completion_item(&rope, c, i, encoding))
             .collect();
         Ok(Some(CompletionResponse::Array(items)))
     }

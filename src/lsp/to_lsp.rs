@@ -1,7 +1,9 @@
 //! Conversions from engine types to LSP types: findings to diagnostics, byte ranges to
 //! positions in the negotiated encoding, edits, symbols and completion items.
 
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::{LazyLock, Mutex};
 
 use tower_lsp::lsp_types::{
     self as lsp, CodeDescription, CompletionItem, CompletionItemKind, CompletionTextEdit,
@@ -11,7 +13,9 @@ use tower_lsp::lsp_types::{
 
 use crate::assist::{Candidate, CandidateKind, StoryCard};
 use crate::config::ConfigError;
-use crate::document::{Document, PositionEncoding, TextEdit};
+use ropey::Rope;
+
+use crate::document::{byte_to_position, position_to_byte, PositionEncoding, TextEdit};
 use crate::rules::{self, Finding, Severity};
 
 /// The name diagnostics carry as their source.
@@ -24,12 +28,12 @@ pub fn encoding_kind(encoding: PositionEncoding) -> PositionEncodingKind {
     }
 }
 
-pub fn position(doc: &Document, byte: usize, encoding: PositionEncoding) -> lsp::Position {
-    let position = doc.position(byte, encoding);
+pub fn position(doc: &Rope, byte: usize, encoding: PositionEncoding) -> lsp::Position {
+    let position = byte_to_position(doc, byte, encoding);
     lsp::Position::new(position.line, position.character)
 }
 
-pub fn range(doc: &Document, range: &Range<usize>, encoding: PositionEncoding) -> lsp::Range {
+pub fn range(doc: &Rope, range: &Range<usize>, encoding: PositionEncoding) -> lsp::Range {
     lsp::Range::new(
         position(doc, range.start, encoding),
         position(doc, range.end, encoding),
@@ -45,15 +49,24 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
     }
 }
 
+/// The link to a rule's page, parsed once per rule.
+fn rule_link(rule: &'static str) -> Option<Url> {
+    static LINKS: LazyLock<Mutex<HashMap<&'static str, Option<Url>>>> =
+        LazyLock::new(|| Mutex::new(HashMap::new()));
+    let mut links = LINKS.lock().unwrap_or_else(|e| e.into_inner());
+    links
+        .entry(rule)
+        .or_insert_with(|| Url::parse(&rules::doc_url(rule)).ok())
+        .clone()
+}
+
 /// A finding as a diagnostic: the rule id as its code, with a link to the rule's page.
-pub fn diagnostic(doc: &Document, finding: &Finding, encoding: PositionEncoding) -> Diagnostic {
+pub fn diagnostic(doc: &Rope, finding: &Finding, encoding: PositionEncoding) -> Diagnostic {
     Diagnostic {
         range: range(doc, &finding.range, encoding),
         severity: Some(severity(finding.severity)),
         code: Some(NumberOrString::String(finding.rule.to_string())),
-        code_description: Url::parse(&rules::doc_url(finding.rule))
-            .ok()
-            .map(|href| CodeDescription { href }),
+        code_description: rule_link(finding.rule).map(|href| CodeDescription { href }),
         source: Some(SOURCE.to_string()),
         message: finding.message.clone(),
         ..Diagnostic::default()
@@ -83,8 +96,12 @@ pub fn config_diagnostic(
     encoding: PositionEncoding,
 ) -> Diagnostic {
     let (line, column) = error.location().unwrap_or((0, 0));
-    let doc = Document::new(source);
-    let line_start = doc.offset(crate::document::Position::new(line as u32, 0), encoding);
+    let doc = Rope::from_str(source);
+    let line_start = position_to_byte(
+        &doc,
+        crate::document::Position::new(line as u32, 0),
+        encoding,
+    );
     let line_text = source[line_start.min(source.len())..]
         .split('\n')
         .next()
@@ -108,7 +125,7 @@ pub fn config_diagnostic(
     }
 }
 
-pub fn text_edit(doc: &Document, edit: &TextEdit, encoding: PositionEncoding) -> lsp::TextEdit {
+pub fn text_edit(doc: &Rope, edit: &TextEdit, encoding: PositionEncoding) -> lsp::TextEdit {
     lsp::TextEdit {
         range: range(doc, &edit.range, encoding),
         new_text: edit.text.clone(),
@@ -117,11 +134,7 @@ pub fn text_edit(doc: &Document, edit: &TextEdit, encoding: PositionEncoding) ->
 
 /// A story and its parts as a symbol tree.
 #[allow(deprecated)]
-pub fn story_symbol(
-    doc: &Document,
-    card: &StoryCard,
-    encoding: PositionEncoding,
-) -> DocumentSymbol {
+pub fn story_symbol(doc: &Rope, card: &StoryCard, encoding: PositionEncoding) -> DocumentSymbol {
     let story_range = range(doc, &card.range, encoding);
     let selection = card.title.clone().unwrap_or_else(|| card.anchor.clone());
     let children = card
@@ -176,7 +189,7 @@ fn contained(inner: lsp::Range, outer: lsp::Range) -> lsp::Range {
 }
 
 pub fn completion_item(
-    doc: &Document,
+    doc: &Rope,
     candidate: &Candidate,
     index: usize,
     encoding: PositionEncoding,
