@@ -4,8 +4,8 @@
 //! questions an interviewer asks, and the phrase lists rules match. `themes/parts.toml` holds
 //! what is shared by every theme: the labels and prose cues of the five parts.
 
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
@@ -141,17 +141,45 @@ pub struct PhraseSet {
 /// The most memory one compiled pattern may take; keeps a user pattern from blowing up.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
+/// The most memory one pattern's lazy DFA may cache while matching. Phrases are matched
+/// against single sentences, so a small cache is plenty; the default (2 MB) times a few hundred
+/// patterns was most of the language server's resident memory.
+const MATCH_CACHE_LIMIT: usize = 1 << 17;
+
+/// Every pattern list compiled so far. Each theme reads the default theme's lists and every
+/// configuration builds every theme's lists, so most lists recur; a clone of a compiled
+/// [`PhraseSet`] shares its programs.
+static COMPILED: LazyLock<Mutex<HashMap<Vec<String>, PhraseSet>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
 impl PhraseSet {
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
+        let key: Vec<String> = patterns.iter().map(|p| p.as_ref().to_string()).collect();
+        let compiled = |key: &Vec<String>| {
+            COMPILED
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(key)
+                .cloned()
+        };
+        if let Some(set) = compiled(&key) {
+            return Ok(set);
+        }
         let set = RegexSetBuilder::new(patterns)
             .case_insensitive(true)
             .size_limit(PATTERN_SIZE_LIMIT * patterns.len().max(1))
+            .dfa_size_limit(MATCH_CACHE_LIMIT)
             .build()?;
         let each = patterns
             .iter()
             .map(|p| compile_pattern(p.as_ref()))
             .collect::<Result<_, _>>()?;
-        Ok(Self { set, each })
+        let set = Self { set, each };
+        COMPILED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, set.clone());
+        Ok(set)
     }
 
     pub fn empty() -> Self {
@@ -201,6 +229,7 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .case_insensitive(true)
         .size_limit(PATTERN_SIZE_LIMIT)
+        .dfa_size_limit(MATCH_CACHE_LIMIT)
         .build()
 }
 
