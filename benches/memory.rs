@@ -1,7 +1,7 @@
-//! Resident memory (VmRSS) of `starling lsp` with 1,000 story files open, against their total
-//! size. The base is measured after one story was checked and closed, so that what the first
-//! check builds once counts as base; the figure over the base after `initialize` is printed
-//! too.
+//! Resident memory (VmRSS) of `starling lsp` with 1,000 and then 2,000 story files open,
+//! against their total size: what an open document costs per byte (the growth of the second
+//! thousand over its bytes) and the fixed base left over, plus the plain ratios over the base
+//! after `initialize` and after one story was checked and closed.
 //!
 //! `cargo bench --bench memory`
 
@@ -37,38 +37,58 @@ fn main() {
     std::thread::sleep(Duration::from_millis(300));
     client.drain();
     let warm = support::rss(pid).unwrap_or(0);
+    // Open FILES files, measure, then FILES more: the second step's growth over its bytes is
+    // what an open document costs; what is left over at 2 x FILES is the fixed base.
     let mut bytes = 0;
-    let mut last_uri = String::new();
-    for n in 0..FILES {
-        let text = support::story(&stories, n);
-        bytes += text.len();
-        last_uri = format!("file:///bench/stories/story-{n}.md");
-        client.notify(
-            "textDocument/didOpen",
-            json!({ "textDocument": { "uri": last_uri, "languageId": "markdown", "version": 0, "text": text } }),
-        );
+    let mut published = true;
+    let mut steps = Vec::new();
+    for step in 0..2 {
+        let mut last_uri = String::new();
+        for n in step * FILES..(step + 1) * FILES {
+            let text = support::story(&stories, n);
+            bytes += text.len();
+            last_uri = format!("file:///bench/stories/story-{n}.md");
+            client.notify(
+                "textDocument/didOpen",
+                json!({ "textDocument": { "uri": last_uri, "languageId": "markdown", "version": 0, "text": text } }),
+            );
+        }
+        published &= client
+            .diagnostics(&last_uri, None, Duration::from_secs(300))
+            .is_some();
+        // Let the last checks finish.
+        std::thread::sleep(Duration::from_secs(2));
+        client.drain();
+        steps.push((bytes, support::rss(pid).unwrap_or(0)));
     }
-    let published = client
-        .diagnostics(&last_uri, None, Duration::from_secs(300))
-        .is_some();
-    // Let the last checks finish.
-    std::thread::sleep(Duration::from_secs(2));
-    client.drain();
-    let resident = support::rss(pid).unwrap_or(0);
     client.shutdown();
     let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let (bytes_1, resident_1) = steps[0];
+    let (bytes_2, resident_2) = steps[1];
     println!(
         "memory: {FILES} files open, {:.2} MB of text; VmRSS {:.1} MB (base after initialize {:.1} MB, after one story checked and closed {:.1} MB); diagnostics published: {published}",
-        mb(bytes as u64),
-        mb(resident),
+        mb(bytes_1 as u64),
+        mb(resident_1),
         mb(base),
         mb(warm)
     );
-    let ratio = |from: u64| resident.saturating_sub(from) as f64 / bytes.max(1) as f64;
     println!(
-        "memory ratio (VmRSS - base after one story) / open bytes: {:.1}x (target <= 4x, base < 50 MB: base {:.1} MB); over the base after initialize: {:.1}x",
+        "memory: {} files open, {:.2} MB of text; VmRSS {:.1} MB",
+        2 * FILES,
+        mb(bytes_2 as u64),
+        mb(resident_2)
+    );
+    let per_byte = resident_2.saturating_sub(resident_1) as f64 / (bytes_2 - bytes_1).max(1) as f64;
+    let fixed = resident_2 as f64 - per_byte * bytes_2 as f64;
+    println!(
+        "memory per open byte (growth from {FILES} to {} files): {per_byte:.1}x; fixed base {:.1} MB (target <= 4x plus a base < 50 MB)",
+        2 * FILES,
+        fixed / (1024.0 * 1024.0)
+    );
+    let ratio = |from: u64| resident_1.saturating_sub(from) as f64 / bytes_1.max(1) as f64;
+    println!(
+        "memory ratio at {FILES} files, (VmRSS - base) / open bytes: {:.1}x over the base after one story, {:.1}x over the base after initialize",
         ratio(warm),
-        mb(warm),
         ratio(base)
     );
 }

@@ -5,7 +5,7 @@
 //! what is shared by every theme: the labels and prose cues of the five parts.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
@@ -131,11 +131,11 @@ pub fn find(name: &str) -> Option<&'static Theme> {
 }
 
 /// A list of case-insensitive patterns compiled once: a [`RegexSet`] to test a sentence in one
-/// pass, and each pattern alone to locate a match.
+/// pass, and each pattern alone to locate a match, compiled the first time it matches.
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
     set: RegexSet,
-    each: Vec<Regex>,
+    each: Arc<[(String, OnceLock<Option<Regex>>)]>,
 }
 
 /// The most memory one compiled pattern may take; keeps a user pattern from blowing up.
@@ -170,10 +170,10 @@ impl PhraseSet {
             .size_limit(PATTERN_SIZE_LIMIT * patterns.len().max(1))
             .dfa_size_limit(MATCH_CACHE_LIMIT)
             .build()?;
-        let each = patterns
+        let each = key
             .iter()
-            .map(|p| compile_pattern(p.as_ref()))
-            .collect::<Result<_, _>>()?;
+            .map(|pattern| (pattern.clone(), OnceLock::new()))
+            .collect();
         let set = Self { set, each };
         COMPILED
             .lock()
@@ -190,6 +190,15 @@ impl PhraseSet {
         self.each.is_empty()
     }
 
+    /// Pattern `index` alone. It compiled within the set, so it compiles alone; should it not,
+    /// it locates nothing.
+    fn pattern(&self, index: usize) -> Option<&Regex> {
+        let (source, compiled) = self.each.get(index)?;
+        compiled
+            .get_or_init(|| compile_pattern(source).ok())
+            .as_ref()
+    }
+
     pub fn is_match(&self, text: &str) -> bool {
         self.set.is_match(text)
     }
@@ -202,7 +211,7 @@ impl PhraseSet {
         self.set
             .matches(text)
             .iter()
-            .filter_map(|i| self.each[i].find(text))
+            .filter_map(|i| self.pattern(i)?.find(text))
             .min_by_key(|m| (m.start(), std::cmp::Reverse(m.end())))
             .map(|m| m.range())
     }
@@ -216,7 +225,8 @@ impl PhraseSet {
             .set
             .matches(text)
             .iter()
-            .flat_map(|i| self.each[i].find_iter(text).map(|m| m.range()))
+            .filter_map(|i| self.pattern(i))
+            .flat_map(|pattern| pattern.find_iter(text).map(|m| m.range()))
             .collect();
         out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         out.dedup_by(|b, a| b.start < a.end);
