@@ -141,11 +141,6 @@ pub struct PhraseSet {
 /// The most memory one compiled pattern may take; keeps a user pattern from blowing up.
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
-/// The most memory one pattern's lazy DFA may cache while matching. Phrases are matched
-/// against single sentences, so a small cache is plenty; the default (2 MB) times a few hundred
-/// patterns was most of the language server's resident memory.
-const MATCH_CACHE_LIMIT: usize = 1 << 17;
-
 /// Every pattern list compiled so far. Each theme reads the default theme's lists and every
 /// configuration builds every theme's lists, so most lists recur; a clone of a compiled
 /// [`PhraseSet`] shares its programs.
@@ -168,7 +163,6 @@ impl PhraseSet {
         let set = RegexSetBuilder::new(patterns)
             .case_insensitive(true)
             .size_limit(PATTERN_SIZE_LIMIT * patterns.len().max(1))
-            .dfa_size_limit(MATCH_CACHE_LIMIT)
             .build()?;
         let each = key
             .iter()
@@ -239,7 +233,6 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .case_insensitive(true)
         .size_limit(PATTERN_SIZE_LIMIT)
-        .dfa_size_limit(MATCH_CACHE_LIMIT)
         .build()
 }
 
