@@ -56,16 +56,10 @@ pub fn run(log_level: &str) -> anyhow::Result<ExitCode> {
 /// open document): with 2,000 documents open the holes held more than the documents did.
 fn one_malloc_arena() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        const M_ARENA_MAX: i32 = -8;
-        extern "C" {
-            fn mallopt(param: i32, value: i32) -> i32;
-        }
-        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-            // SAFETY: mallopt only sets a tunable; it is called before any thread starts.
-            unsafe {
-                mallopt(M_ARENA_MAX, 1);
-            }
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets a tunable; it is called before any thread starts.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 1);
         }
     }
 }
