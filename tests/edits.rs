@@ -283,3 +283,16 @@ fn five_thousand_edits_in_one_document() {
     model.push_str("\n## Result\n");
     assert_in_step(&doc, &model);
 }
+
+/// A chunk of one heading line ended by a lone CR: a line break typed right after it changes
+/// the tail of the chunk two before the edit, which must be parsed again.
+#[test]
+fn a_line_feed_after_a_one_line_chunk_reaches_two_chunks_back() {
+    let initial = "# One\ntext\n# Two\r# Three\ntext\n";
+    let mut doc = Document::new(initial);
+    let mut model = initial.to_string();
+    let at = initial.find("# Three").unwrap();
+    model.insert(at, '\n');
+    doc.edit_bytes(at..at, "\n");
+    assert_in_step(&doc, &model);
+}

@@ -215,12 +215,10 @@ impl Syntax {
             };
             chunk_start <= old_end && (start < parsed_end || (start == parsed_end && lengthens()))
         };
-        let holder = self.index_of(start);
-        let first = if holder > 0 && touched(holder - 1) {
-            holder - 1
-        } else {
-            holder
-        };
+        let mut first = self.index_of(start);
+        while first > 0 && touched(first - 1) {
+            first -= 1;
+        }
         if !touched(first) {
             *self = Self::parse(text);
             return;
