@@ -795,34 +795,17 @@ pub fn summarize(text: &str, analysis: &Analysis, config: &Config) -> FileSummar
 }
 
 /// The bank summary of a file from its outline and the finding counts of its stories (see
-/// [`story_counts`]): the same as [`crate::bank::summaries`], in one pass.
+/// [`story_counts`]).
 pub fn summarize_with(
     text: &str,
     outline: &Outline,
     counts: &[Counts],
     config: &Config,
 ) -> FileSummary {
-    let stories = outline
-        .stories
-        .iter()
-        .enumerate()
-        .map(|(index, story)| {
-            let mut prompts = story.meta.prompts.clone();
-            if prompts.is_empty() {
-                prompts = outline.file.meta.prompts.clone();
-            }
-            StorySummary {
-                file: 0,
-                theme: crate::analysis::story_theme(story, outline, config)
-                    .name
-                    .clone(),
-                prompts,
-                ready: counts.get(index).is_none_or(|c| c.errors == 0),
-                anchor: story.anchor(text),
-            }
-        })
-        .collect();
-    FileSummary { stories }
+    let ready: Vec<bool> = counts.iter().map(|count| count.errors == 0).collect();
+    FileSummary {
+        stories: crate::bank::story_summaries(0, text, outline, &ready, config),
+    }
 }
 
 /// Findings about the bank as a whole, each with the index in `files` of the file it belongs

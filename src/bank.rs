@@ -13,6 +13,7 @@ use crate::analysis::{story_theme, Analysis};
 use crate::config::{Config, RuleSetting};
 use crate::rules::bank::prompt_coverage::PromptCoverage;
 use crate::rules::{Finding, Severity};
+use crate::story::Outline;
 use crate::theme;
 
 /// Fewer stories-ready prompts than this, per theme, and `prompt-coverage` fires.
@@ -47,6 +48,26 @@ pub fn summaries(
     config: &Config,
 ) -> Vec<StorySummary> {
     let outline = &analysis.outline;
+    let mut ready = vec![true; outline.stories.len()];
+    for finding in &analysis.findings {
+        if finding.severity >= Severity::Error {
+            if let Some(ready) = finding.story.and_then(|index| ready.get_mut(index)) {
+                *ready = false;
+            }
+        }
+    }
+    story_summaries(file, text, outline, &ready, config)
+}
+
+/// The summaries of the stories of `outline`, `ready[index]` saying whether story `index` has
+/// no error-level finding (a story past its end counts as ready).
+pub fn story_summaries(
+    file: usize,
+    text: &str,
+    outline: &Outline,
+    ready: &[bool],
+    config: &Config,
+) -> Vec<StorySummary> {
     outline
         .stories
         .iter()
@@ -56,15 +77,11 @@ pub fn summaries(
             if prompts.is_empty() {
                 prompts = outline.file.meta.prompts.clone();
             }
-            let ready = !analysis
-                .findings
-                .iter()
-                .any(|f| f.story == Some(index) && f.severity >= Severity::Error);
             StorySummary {
                 file,
                 theme: story_theme(story, outline, config).name.clone(),
                 prompts,
-                ready,
+                ready: ready.get(index).copied().unwrap_or(true),
                 anchor: story.anchor(text),
             }
         })
