@@ -329,32 +329,30 @@ fn parse_chunk<S: Source + ?Sized>(text: &S, start: usize, end: usize) -> Chunk 
 
 /// Parses the bytes `range` of `text` on their own.
 fn parse_range<S: Source + ?Sized>(text: &S, range: Range<usize>) -> Tree {
-    let mut at = range.start;
-    let mut nul = false;
-    while at < range.end && !nul {
-        let bytes = text.bytes_at(at);
-        let take = bytes.len().min(range.end - at);
-        nul = bytes[..take].contains(&0);
-        at += take.max(1);
-    }
-    if nul {
-        let mut copy = Vec::with_capacity(range.len());
-        let mut at = range.start;
-        while at < range.end {
-            let bytes = text.bytes_at(at);
-            let take = bytes.len().min(range.end - at);
-            copy.extend_from_slice(&bytes[..take]);
-            at += take.max(1);
-        }
+    if pieces(text, range.clone()).any(|piece| piece.contains(&0)) {
+        let copy = pieces(text, range).collect::<Vec<_>>().concat();
         return super::parse_bytes(super::without_nul(copy));
     }
-    super::parse_with(|relative| {
-        let at = range.start + relative;
-        if at >= range.end {
-            return &[];
-        }
-        let bytes = text.bytes_at(at);
-        &bytes[..bytes.len().min(range.end - at)]
+    super::parse_with(|relative| piece(text, range.start + relative, range.end))
+}
+
+/// The bytes of `text` from `at` to the end of one stored piece or to `end`, whichever comes
+/// first; empty at or past `end`.
+fn piece<S: Source + ?Sized>(text: &S, at: usize, end: usize) -> &[u8] {
+    if at >= end {
+        return &[];
+    }
+    let bytes = text.bytes_at(at);
+    &bytes[..bytes.len().min(end - at)]
+}
+
+/// The bytes `range` of `text`, piece by piece.
+fn pieces<S: Source + ?Sized>(text: &S, range: Range<usize>) -> impl Iterator<Item = &[u8]> {
+    let mut at = range.start;
+    std::iter::from_fn(move || {
+        let next = piece(text, at, range.end);
+        at += next.len();
+        (!next.is_empty()).then_some(next)
     })
 }
 
