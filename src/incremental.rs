@@ -18,7 +18,7 @@ use std::sync::Arc;
 use crate::analysis::{self, Analysis};
 use crate::config::Config;
 use crate::document::{Document, Syntax};
-use crate::rules::suppress::{directives, Directive};
+use crate::rules::suppress::directives;
 use crate::rules::Finding;
 use crate::story::{shift, shift_range, Assembly, Outline, Reuse, Scan};
 
@@ -77,13 +77,11 @@ pub struct IncrementalAnalysis {
     /// Raw findings (before configuration and directives) of each story.
     story_findings: Vec<Vec<Finding>>,
     findings: Arc<Vec<Finding>>,
-    /// Where each story's findings lie in `findings`, when they lie in one run each, in story
-    /// order, with no file finding among them: then an update moves the untouched stories'
-    /// findings instead of finishing them again.
+    /// Where each story's findings lie in `findings`, when the text has no inline directive (so
+    /// that a story's finished findings depend on that story alone) and they lie in one run
+    /// each, in story order, with no file finding among them: then an update moves the
+    /// untouched stories' findings instead of finishing them again.
     spans: Option<Vec<Range<usize>>>,
-    /// The inline directives of `text`. With none, a story's finished findings depend on that
-    /// story alone.
-    directives: Vec<Directive>,
     version: u64,
     analyses: u64,
     last_checked: Vec<usize>,
@@ -116,7 +114,6 @@ impl IncrementalAnalysis {
             story_findings: Vec::new(),
             findings: Arc::new(Vec::new()),
             spans: None,
-            directives: Vec::new(),
             version: 0,
             analyses: 0,
             last_checked: Vec::new(),
@@ -311,9 +308,7 @@ impl IncrementalAnalysis {
         self.analyses += checked.len() as u64;
         self.story_findings = kept.into_iter().map(Option::unwrap_or_default).collect();
         let moved = match (moves, self.spans.take()) {
-            (Some(moves), Some(spans)) if self.directives.is_empty() => {
-                self.move_findings(&outline, &moves, &spans)
-            }
+            (Some(moves), Some(spans)) => self.move_findings(&outline, &moves, &spans),
             _ => None,
         };
         match moved {
@@ -330,12 +325,11 @@ impl IncrementalAnalysis {
 
     /// Applies configuration and directives to every story's findings.
     fn finish_all(&mut self, outline: &Outline) {
-        self.directives = directives(&self.text, &outline.opaque);
+        let directives = directives(&self.text, &outline.opaque);
         let mut raw: Vec<Finding> = self.story_findings.iter().flatten().cloned().collect();
-        raw.extend(analysis::file_findings(outline, &self.directives));
-        let findings =
-            analysis::finish_with(&self.text, outline, raw, &self.config, &self.directives);
-        self.spans = if self.directives.is_empty() {
+        raw.extend(analysis::file_findings(outline, &directives));
+        let findings = analysis::finish_with(&self.text, outline, raw, &self.config, &directives);
+        self.spans = if directives.is_empty() {
             story_spans(&findings, outline.stories.len())
         } else {
             None
