@@ -592,12 +592,19 @@ fn reads_like_a_story(prose: &Prose) -> bool {
         PartKind::Result,
         PartKind::Learning,
     ];
-    prose.sentence_texts().any(|(_, sentence)| {
-        later_kinds
-            .iter()
-            .any(|kind| PARTS.cues(*kind).is_match(sentence))
-    })
+    // A first-person account is a story even when no sentence cues a part: its parts are
+    // judged on substance.
+    let actors = crate::text::pronouns::actors(prose.text());
+    actors.i + actors.we >= FIRST_PERSON_STORY
+        || prose.sentence_texts().any(|(_, sentence)| {
+            later_kinds
+                .iter()
+                .any(|kind| PARTS.cues(*kind).is_match(sentence))
+        })
 }
+
+/// How many times prose says "I" or "we" to read as someone's account.
+const FIRST_PERSON_STORY: usize = 4;
 
 #[allow(clippy::too_many_arguments)]
 fn build_stories(

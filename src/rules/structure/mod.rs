@@ -11,6 +11,9 @@ pub mod unknown_rule_id;
 pub mod unlabeled_parts;
 
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::rules::Context;
 use crate::story::PartKind;
@@ -25,6 +28,54 @@ pub fn told_in_prose(cx: &Context<'_>, kind: PartKind) -> Option<Range<usize>> {
         .sentence_texts()
         .find(|(_, sentence)| cues.is_match(sentence))
         .map(|(range, _)| prose.to_doc_range(range))
+}
+
+/// A verb of doing after "I" or "we": "I called", "we rebuilt", "I quickly wrote".
+static FIRST_PERSON_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:i|we)\b(?: (?:\w+ly|then|also|finally|first|later|eventually|even|both|all))* ([a-z]+)\b")
+        .expect("valid")
+});
+static STATE_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    crate::theme::compile_pattern(&crate::theme::expand_classes("^{state-verb}$")).expect("valid")
+});
+static IRREGULAR_PAST: LazyLock<Regex> = LazyLock::new(|| {
+    crate::theme::compile_pattern(&crate::theme::expand_classes("^{irregular-past}$"))
+        .expect("valid")
+});
+
+/// Whether `sentence` tells the teller doing something, in the past: "I called the client",
+/// "we rebuilt the rota"; not "I was", "I thought", "I have tried".
+pub fn tells_an_act(sentence: &str) -> bool {
+    FIRST_PERSON_VERB.captures_iter(sentence).any(|caps| {
+        let verb = caps[1].to_ascii_lowercase();
+        !STATE_VERB.is_match(&verb)
+            && (IRREGULAR_PAST.is_match(&verb) || (verb.len() > 3 && verb.ends_with("ed")))
+    })
+}
+
+/// Whether a story told in plain prose holds part `kind`'s substance anywhere: some context
+/// for the Situation, the teller's presence for the Task, an act of the teller's for the
+/// Action, and after the opening sentence, a word on how it ended for the Result.
+pub fn has_substance(cx: &Context<'_>, kind: PartKind) -> bool {
+    let prose = cx.story_prose();
+    let sentences: Vec<&str> = prose.sentence_texts().map(|(_, s)| s).collect();
+    let substance = PARTS.substance(kind);
+    let cues = PARTS.cues(kind);
+    match kind {
+        PartKind::Situation => {
+            sentences.len() >= 3 || sentences.iter().any(|s| substance.is_match(s))
+        }
+        PartKind::Task => sentences
+            .iter()
+            .any(|s| substance.is_match(s) || cues.is_match(s)),
+        PartKind::Action => sentences
+            .iter()
+            .any(|s| tells_an_act(s) || cues.is_match(s)),
+        PartKind::Result => sentences.iter().skip(1).any(|s| {
+            substance.is_match(s) || cues.is_match(s) || crate::text::figures::has_figure(s)
+        }),
+        PartKind::Learning => sentences.iter().any(|s| cues.is_match(s)),
+    }
 }
 
 /// Words in the parts that cover `kinds` (each part counted once).
