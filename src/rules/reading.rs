@@ -204,7 +204,7 @@ pub fn action_actors(cx: &Context<'_>) -> Option<(Actors, Option<Range<usize>>)>
 /// The teller's own causal analysis: why it happened, beyond what went wrong. A deeper cause
 /// (a fear, a self-image, a habit) is one too.
 pub fn root_cause(cx: &Context<'_>) -> Option<Claim> {
-    first_claim(cx, &[Task, Action, Result, Learning], "no-root-cause").or_else(|| deeper_cause(cx))
+    first_claim(cx, ALL, "no-root-cause").or_else(|| deeper_cause(cx))
 }
 
 /// A cause in the teller's fears, self-image or habits.
