@@ -257,9 +257,18 @@ pub fn mechanism(cx: &Context<'_>) -> Option<Claim> {
 
 fn mechanism_in(cx: &Context<'_>, lesson: &[Sentence<'_>]) -> Option<Claim> {
     let set = cx.phrases("mechanism");
+    let put_in_place = cx.phrases("put-in-place");
     lesson
         .iter()
         .find_map(|s| s.own(set).into_iter().next().map(|m| s.claim(m)))
+        .or_else(|| {
+            // A mechanism the teller put in place while telling what they did counts too:
+            // "I set up a checklist for later launches".
+            sentences(cx, TOLD)
+                .iter()
+                .filter(|s| !s.own(put_in_place).is_empty())
+                .find_map(|s| s.own(set).into_iter().next().map(|m| s.claim(m)))
+        })
 }
 
 static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {

@@ -838,9 +838,15 @@ fn infer_parts(text: &str, range: Range<usize>, opaque: &[Range<usize>]) -> Vec<
             start = end;
         }
     } else {
-        for (_, sentence) in &sentences {
+        for (i, (_, sentence)) in sentences.iter().enumerate() {
             if let Some(kind) = cue_of(sentence, current) {
                 current = kind;
+            } else if i > 0
+                && current < PartKind::Action
+                && crate::text::acts::tells_an_act(sentence)
+            {
+                // After the opening, the teller's first act starts the Action.
+                current = PartKind::Action;
             }
             kinds.push(current);
         }
