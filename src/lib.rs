@@ -10,6 +10,7 @@ pub mod bank;
 pub mod config;
 pub mod document;
 pub mod incremental;
+pub mod prompts;
 pub mod rules;
 pub mod score;
 pub mod story;
