@@ -300,7 +300,8 @@ pub fn result_figure(cx: &Context<'_>) -> Option<Claim> {
     let outcome = crate::theme::PARTS.substance(Result);
     let cues = crate::theme::PARTS.cues(Result);
     sentences(cx, kinds).iter().find_map(|s| {
-        if s.kind != Result && !outcome.is_match(s.text) && !cues.is_match(s.text) {
+        let tells_outcome = outcome.is_match(s.text) || cues.is_match(s.text);
+        if s.kind != Result && !tells_outcome {
             return None;
         }
         s.figures()
