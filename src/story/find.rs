@@ -493,7 +493,7 @@ fn assemble(
             let title = &text[heading.content.clone()];
             let compute = || {
                 let prose = Prose::new(text, section.clone(), opaque);
-                reads_like_a_story(&prose)
+                reads_like_a_story(&prose, true)
                     || (crate::prompts::reads_as_prompt(title)
                         && prose.word_count() >= MIN_PROMPTED_STORY_WORDS)
             };
@@ -519,7 +519,8 @@ fn assemble(
         let range = floor..first_title;
         let opens_untitled = has_hits(range.clone())
             || (titles.is_empty() && {
-                let compute = || reads_like_a_story(&Prose::new(text, range.clone(), opaque));
+                let compute =
+                    || reads_like_a_story(&Prose::new(text, range.clone(), opaque), false);
                 let verdict = match reuse.as_deref_mut() {
                     Some(reuse) => reuse.prose(&range, compute),
                     None => compute(),
@@ -590,7 +591,9 @@ fn assemble(
     stories
 }
 
-fn reads_like_a_story(prose: &Prose) -> bool {
+/// Whether prose tells a story: enough words, and a sentence that cues a part after the
+/// Situation; under a title, a first-person account is one too.
+fn reads_like_a_story(prose: &Prose, titled: bool) -> bool {
     if prose.word_count() < MIN_PROSE_STORY_WORDS {
         return false;
     }
@@ -602,8 +605,11 @@ fn reads_like_a_story(prose: &Prose) -> bool {
     ];
     // A first-person account is a story even when no sentence cues a part: its parts are
     // judged on substance.
-    let actors = crate::text::pronouns::actors(prose.text());
-    actors.i + actors.we >= FIRST_PERSON_STORY
+    let first_person = || {
+        let actors = crate::text::pronouns::actors(prose.text());
+        actors.i + actors.we >= FIRST_PERSON_STORY
+    };
+    (titled && first_person())
         || prose.sentence_texts().any(|(_, sentence)| {
             later_kinds
                 .iter()

@@ -17,7 +17,9 @@ crate::declare_rule! {
     ///
     /// ## Why this text trips it
     /// No sentence gives a reason of yours: a root cause, "why it happened", an assumption
-    /// you made, how you treated the problem, what you were afraid of.
+    /// you made, a step you skipped or never took, a misjudgement, how you treated the
+    /// problem, what you were afraid of. A cause put only on other people or on
+    /// circumstances is not your analysis.
     ///
     /// ## What a strong story does
     /// States the cause in one sentence, at the level of thinking: "The root cause was that I

@@ -18,7 +18,10 @@ crate::declare_rule! {
     ///
     /// ## Why this text trips it
     /// The part is judged on substance, not on its label: a Task told in a sentence such as
-    /// "my job was to own the cut-over" counts. This story has no such sentence.
+    /// "my job was to own the cut-over" counts, and so does a Situation that makes your role
+    /// plain ("I ran the front desk"). In a story told as plain paragraphs, a part is missing
+    /// only when nothing tells it: no context at all, nothing you did, no word on how it
+    /// ended; and since that reading is an inference, it is at most a warning.
     ///
     /// ## What a strong story does
     /// Tells all four, briefly where they matter least: "I owned the schedule (Task). I cut
