@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod assist;
 pub mod bank;
+pub mod competency;
 pub mod config;
 pub mod document;
 pub mod incremental;
