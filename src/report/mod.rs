@@ -129,7 +129,7 @@ pub fn stories_of(
         .enumerate()
         .map(|(index, ((score, follow_ups), mut findings))| {
             let cx = story_context(text, outline, index, config);
-            findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+            findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
             let story = &outline.stories[index];
             let competencies = if story.meta.competencies.is_empty() {
                 outline.file.meta.competencies.clone()
