@@ -6,8 +6,10 @@
 //! (`competencies: [ownership, dive-deep]`); `starling.toml` picks the set (`competencies =
 //! "amazon"`) and how many stories each competency needs.
 
+use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::theme::PhraseSet;
@@ -149,9 +151,119 @@ pub fn sets_with(id: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// Where a competency id is being written: the id under `offset` (possibly empty, where one
+/// is about to be typed) in a `competencies:` list of the front matter or a `Competencies:`
+/// line under a title. `None` anywhere else.
+pub fn id_at(text: &str, offset: usize) -> Option<Range<usize>> {
+    if offset > text.len() || !text.is_char_boundary(offset) {
+        return None;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = &text[line_start..line_end];
+    let in_list = match KEY.find(line) {
+        Some(key) => offset >= line_start + key.end(),
+        None => LIST_ITEM.is_match(line) && list_key_above(text, line_start),
+    };
+    if !in_list {
+        return None;
+    }
+    let is_id = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    let start = text[line_start..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_id(*c))
+        .last()
+        .map_or(offset, |(i, _)| line_start + i);
+    let end = text[offset..line_end]
+        .char_indices()
+        .find(|(_, c)| !is_id(*c))
+        .map_or(line_end, |(i, _)| offset + i);
+    Some(start..end)
+}
+
+/// The competencies to offer where an id is being written at `offset`, in the set's order.
+pub fn completions(
+    set: &'static CompetencySet,
+    text: &str,
+    offset: usize,
+) -> Vec<&'static Competency> {
+    if id_at(text, offset).is_none() {
+        return Vec::new();
+    }
+    set.competencies.iter().collect()
+}
+
+/// The competency named under `offset`, and the range of its id, for hover.
+pub fn hover(
+    set: &'static CompetencySet,
+    text: &str,
+    offset: usize,
+) -> Option<(Range<usize>, &'static Competency)> {
+    let range = id_at(text, offset)?;
+    let competency = set.get(text.get(range.clone())?)?;
+    Some((range, competency))
+}
+
+/// A line that names competencies: `competencies: [...]` or `- **Competencies:** ...`.
+static KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)?competenc(?:y|ies)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?",
+    )
+    .expect("valid")
+});
+
+/// A YAML list item: `  - ownership`.
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[ \t]*-[ \t]").expect("valid"));
+
+/// Whether the lines above `line_start`, all list items, hang under a `competencies:` key with
+/// nothing after its colon.
+fn list_key_above(text: &str, line_start: usize) -> bool {
+    for line in text[..line_start].lines().rev() {
+        if LIST_ITEM.is_match(line) {
+            continue;
+        }
+        return KEY
+            .find(line)
+            .is_some_and(|key| line[key.end()..].trim().is_empty());
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_found_where_competencies_are_listed() {
+        let text = "---\ncompetencies: [ownership, di]\nprompt: x\n---\n# T\nCompetencies: \n";
+        let at = |needle: &str, shift: usize| text.find(needle).unwrap() + shift;
+        assert_eq!(
+            id_at(text, at("ownership", 3)),
+            Some(at("ownership", 0)..at("ownership", 9))
+        );
+        assert_eq!(id_at(text, at("di]", 2)), Some(at("di]", 0)..at("di]", 2)));
+        assert_eq!(id_at(text, at("prompt", 2)), None);
+        assert_eq!(
+            id_at(text, at("competencies", 3)),
+            None,
+            "on the key itself"
+        );
+        let end = text.len() - 1;
+        assert_eq!(id_at(text, end), Some(end..end), "after `Competencies: `");
+        let list = "---\ncompetencies:\n  - dive-deep\n  - own\ntheme: star\n---\n";
+        let own = list.find("own").unwrap();
+        assert_eq!(id_at(list, own + 3), Some(own..own + 3));
+        assert_eq!(id_at(list, list.find("star").unwrap()), None);
+        let amazon = find("amazon").unwrap();
+        assert_eq!(completions(amazon, list, own + 3).len(), 16);
+        let (range, competency) = hover(amazon, list, list.find("deep").unwrap()).unwrap();
+        assert_eq!(&list[range], "dive-deep");
+        assert!(competency
+            .markdown()
+            .starts_with("**Dive Deep** (`dive-deep`)"));
+        assert!(hover(amazon, list, own).is_none(), "`own` is no id");
+    }
 
     #[test]
     fn the_three_sets_load() {
