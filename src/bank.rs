@@ -218,6 +218,12 @@ impl Matrix {
     }
 }
 
+/// Whether the bank is mapped to competencies: `starling.toml` picks a set, or some story
+/// names a competency. Coverage is only judged then.
+pub fn uses_competencies(stories: &[StorySummary], config: &Config) -> bool {
+    config.competency_set().is_some() || stories.iter().any(|s| !s.competencies.is_empty())
+}
+
 /// Competencies by stories, for the set the configuration picks (or the general set).
 pub fn competency_matrix(stories: &[StorySummary], config: &Config) -> Matrix {
     let needed = config.stories_per_competency();
@@ -354,8 +360,11 @@ pub fn competency_findings(stories: &[StorySummary], config: &Config) -> Vec<Ban
             }
         }
     }
-    let first = stories.iter().find(|s| !s.competencies.is_empty());
-    let Some(first) = first.or(config.competency_set().and(stories.first())) else {
+    if !uses_competencies(stories, config) {
+        return out;
+    }
+    let named = stories.iter().find(|s| !s.competencies.is_empty());
+    let Some(first) = named.or(stories.first()) else {
         return out;
     };
     let matrix = competency_matrix(stories, config);

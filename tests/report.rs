@@ -149,3 +149,25 @@ fn chromium_shows_the_matrix_and_one_chart_per_story_without_console_errors() {
         png.len()
     );
 }
+
+#[test]
+fn a_bank_without_competencies_is_shown_by_prompts_only() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("launch.story.md"),
+        "# The launch\nPrompt: Tell me about a time you failed.\n\n## Situation\nA launch.\n\n## Task\nI owned it.\n\n## Action\nI cut the tests.\n\n## Result\nWe slipped two weeks.\n",
+    )
+    .unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_starling"))
+        .args(["report", ".", "-o", "-"])
+        .current_dir(dir.path())
+        .env_clear()
+        .output()
+        .expect("the binary runs");
+    let html = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(html.matches("<table class=\"matrix\"").count(), 1);
+    assert!(html.contains("data-by=\"prompts\""));
+    assert!(!html.contains("Add a story for"), "no competency gaps");
+    assert_eq!(html.matches("<svg class=\"score-chart\"").count(), 1);
+}

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use clap::Args;
 
 use super::EXIT_ERROR;
-use crate::bank::{competency_matrix, prompt_matrix};
+use crate::bank::{competency_matrix, prompt_matrix, uses_competencies};
 use crate::report::{html, stories_of, BankReport};
 
 #[derive(Debug, Args)]
@@ -56,9 +56,14 @@ fn run_inner(args: &ReportArgs) -> anyhow::Result<ExitCode> {
             .and_then(|dir| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| ".".to_string()),
     };
+    // A bank not mapped to competencies is shown by prompts only.
+    let mut competencies = competency_matrix(&bank.summaries, &bank.config);
+    if !uses_competencies(&bank.summaries, &bank.config) {
+        competencies.rows.clear();
+    }
     let page = html(&BankReport {
         title,
-        competencies: competency_matrix(&bank.summaries, &bank.config),
+        competencies,
         prompts: prompt_matrix(&bank.summaries, &bank.config),
         stories,
         bank_findings,
