@@ -90,6 +90,13 @@ pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config)
         let mut found = Vec::new();
         let outcome = catch_unwind(AssertUnwindSafe(|| rule.check(&cx, &mut found)));
         if outcome.is_ok() {
+            if let Some(&ceiling) = theme.ceiling.get(id) {
+                for finding in &mut found {
+                    if finding.severity > ceiling {
+                        *finding = finding.clone().with_severity(ceiling);
+                    }
+                }
+            }
             findings.extend(found);
         } else {
             eprintln!("starling: rule {id} failed on story {index}; skipped");
@@ -155,6 +162,10 @@ pub fn finish_with(
                 Some(RuleSetting::Off) => return None,
                 Some(RuleSetting::On(severity)) if !finding.severity_is_specific => {
                     finding.severity = severity;
+                }
+                // A severity chosen for the case is a ceiling: configuration may lower it.
+                Some(RuleSetting::On(severity)) => {
+                    finding.severity = finding.severity.min(severity);
                 }
                 _ => {}
             }

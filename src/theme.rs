@@ -22,6 +22,9 @@ pub struct PartSpec {
     pub holds: String,
     pub share: String,
     pub prompt: String,
+    /// Patterns that show the part's substance in a story told in plain prose.
+    #[serde(default)]
+    pub substance: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -37,6 +40,7 @@ struct PartsFile {
 pub struct Parts {
     specs: [PartSpec; 5],
     cues: [PhraseSet; 5],
+    substance: [PhraseSet; 5],
 }
 
 impl Parts {
@@ -47,6 +51,11 @@ impl Parts {
     /// The cues that tell part `kind` in unlabeled prose.
     pub fn cues(&self, kind: PartKind) -> &PhraseSet {
         &self.cues[kind as usize]
+    }
+
+    /// The patterns that show part `kind`'s substance in plain prose.
+    pub fn substance(&self, kind: PartKind) -> &PhraseSet {
+        &self.substance[kind as usize]
     }
 
     /// The part a label names, e.g. `"what i did"` -> Action. `label` must be normalized.
@@ -70,7 +79,14 @@ pub static PARTS: LazyLock<Parts> = LazyLock::new(|| {
     let cues = specs.each_ref().map(|spec| {
         PhraseSet::new(&spec.cues).expect("the part cues in themes/parts.toml compile")
     });
-    Parts { specs, cues }
+    let substance = specs.each_ref().map(|spec| {
+        PhraseSet::new(&spec.substance).expect("the part substance in themes/parts.toml compiles")
+    });
+    Parts {
+        specs,
+        cues,
+        substance,
+    }
 });
 
 /// A follow-up question an interviewer is likely to ask, and the cues of a sentence that
@@ -98,6 +114,10 @@ pub struct Theme {
     /// Phrase lists by rule id (or any other key a rule chooses).
     #[serde(default)]
     pub phrases: BTreeMap<String, Vec<String>>,
+    /// The most a rule may report in this theme ("quantify where it fits" is a hint in a
+    /// story that is not about a failure).
+    #[serde(default)]
+    pub ceiling: BTreeMap<String, crate::rules::Severity>,
 }
 
 impl Theme {
@@ -147,9 +167,77 @@ const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 static COMPILED: LazyLock<Mutex<HashMap<Vec<String>, PhraseSet>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
+/// Word classes that patterns name as `{class}`: broad sets of words a reader groups
+/// together (people other than the teller, circumstances, habits), read from
+/// `themes/words.toml`.
+static WORD_CLASSES: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
+    #[derive(Deserialize)]
+    struct WordsFile {
+        classes: BTreeMap<String, Vec<String>>,
+    }
+    let file: WordsFile =
+        toml::from_str(include_str!("../themes/words.toml")).expect("themes/words.toml is valid");
+    // A class may name classes defined before it (in name order) or after it: expand until
+    // nothing changes, a few rounds at most.
+    let mut raw: BTreeMap<String, String> = file
+        .classes
+        .into_iter()
+        .map(|(name, words)| (name, format!("(?:{})", words.join("|"))))
+        .collect();
+    for _ in 0..4 {
+        let snapshot = raw.clone();
+        for value in raw.values_mut() {
+            *value = expand_with(value, &snapshot);
+        }
+    }
+    raw
+});
+
+/// `pattern` with every `{class}` written out as its alternatives.
+pub fn expand_classes(pattern: &str) -> String {
+    expand_with(pattern, &WORD_CLASSES)
+}
+
+fn expand_with(pattern: &str, classes: &BTreeMap<String, String>) -> String {
+    if !pattern.contains('{') {
+        return pattern.to_string();
+    }
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
+            .unwrap_or(after.len());
+        let name = &after[..name_len];
+        match classes.get(name) {
+            Some(words) if after[name_len..].starts_with('}') && !name.is_empty() => {
+                out.push_str(words);
+                rest = &after[name_len + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The names of the word classes, for tests and docs.
+pub fn word_classes() -> impl Iterator<Item = &'static str> {
+    WORD_CLASSES.keys().map(String::as_str)
+}
+
 impl PhraseSet {
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
-        let key: Vec<String> = patterns.iter().map(|p| p.as_ref().to_string()).collect();
+        let key: Vec<String> = patterns
+            .iter()
+            .map(|p| expand_classes(p.as_ref()))
+            .collect();
+        let patterns = &key;
         let compiled = |key: &Vec<String>| {
             COMPILED
                 .lock()

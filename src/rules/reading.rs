@@ -204,7 +204,7 @@ pub fn action_actors(cx: &Context<'_>) -> Option<(Actors, Option<Range<usize>>)>
 /// The teller's own causal analysis: why it happened, beyond what went wrong. A deeper cause
 /// (a fear, a self-image, a habit) is one too.
 pub fn root_cause(cx: &Context<'_>) -> Option<Claim> {
-    first_claim(cx, &[Task, Action, Result, Learning], "no-root-cause").or_else(|| deeper_cause(cx))
+    first_claim(cx, ALL, "no-root-cause").or_else(|| deeper_cause(cx))
 }
 
 /// A cause in the teller's fears, self-image or habits.
@@ -257,9 +257,18 @@ pub fn mechanism(cx: &Context<'_>) -> Option<Claim> {
 
 fn mechanism_in(cx: &Context<'_>, lesson: &[Sentence<'_>]) -> Option<Claim> {
     let set = cx.phrases("mechanism");
+    let put_in_place = cx.phrases("put-in-place");
     lesson
         .iter()
         .find_map(|s| s.own(set).into_iter().next().map(|m| s.claim(m)))
+        .or_else(|| {
+            // A mechanism the teller put in place while telling what they did counts too:
+            // "I set up a checklist for later launches".
+            sentences(cx, TOLD)
+                .iter()
+                .filter(|s| !s.own(put_in_place).is_empty())
+                .find_map(|s| s.own(set).into_iter().next().map(|m| s.claim(m)))
+        })
 }
 
 static HYPOTHETICAL: LazyLock<Regex> = LazyLock::new(|| {
@@ -285,9 +294,38 @@ pub fn awareness(cx: &Context<'_>) -> Option<Claim> {
 
 /// The first figure in the Result parts.
 pub fn result_figure(cx: &Context<'_>) -> Option<Claim> {
-    sentences(cx, &[Result])
-        .iter()
-        .find_map(|s| s.figures().into_iter().next().map(|f| s.claim(f.range)))
+    // Parts inferred from plain prose have uncertain bounds: there, a figure in any sentence
+    // that tells how it ended counts ("I missed the deadline by four days").
+    let kinds: &[PartKind] = if cx.story.inferred { ALL } else { &[Result] };
+    let outcome = crate::theme::PARTS.substance(Result);
+    let cues = crate::theme::PARTS.cues(Result);
+    sentences(cx, kinds).iter().find_map(|s| {
+        if s.kind != Result && !outcome.is_match(s.text) && !cues.is_match(s.text) {
+            return None;
+        }
+        s.figures()
+            .into_iter()
+            .find(|f| !dates_the_story(s.text, &f.range))
+            .map(|f| s.claim(f.range))
+    })
+}
+
+/// Whether the figure at `range` of `sentence` only says when the story happened ("two years
+/// ago", "in 2019"): it measures nothing.
+pub fn dates_the_story(sentence: &str, range: &Range<usize>) -> bool {
+    let words = sentence[range.clone()].trim();
+    let after = sentence[range.end..].trim_start().to_ascii_lowercase();
+    let before = sentence[..range.start].trim_end().to_ascii_lowercase();
+    let lower = words.to_ascii_lowercase();
+    after.starts_with("ago")
+        || after.starts_with("back")
+        // "One day I was late", "the next day I called": when, not how much.
+        || lower == "one day"
+        || ["next", "following", "same", "that"]
+            .iter()
+            .any(|w| before.ends_with(w))
+        || before.ends_with(" in") && words.len() == 4 && words.starts_with(['1', '2'])
+        || before.ends_with("after") && after.starts_with("in")
 }
 
 /// Every figure in the parts `kinds`, with its kind.

@@ -490,12 +490,20 @@ fn assemble(
             .is_none_or(|&j| headings[j].level <= heading.level);
         if enclosing.is_none() && is_leaf {
             let section = heading.range.end..section_end;
-            let compute = || reads_like_a_story(&Prose::new(text, section.clone(), opaque));
+            let title = &text[heading.content.clone()];
+            let compute = || {
+                let prose = Prose::new(text, section.clone(), opaque);
+                reads_like_a_story(&prose)
+                    || (PROMPT_TITLE.is_match(title)
+                        && prose.word_count() >= MIN_PROMPTED_STORY_WORDS)
+            };
+            // The verdict reads the title too: its cache key covers the heading.
+            let key = heading.range.start..section_end;
             let verdict = match reuse.as_deref_mut() {
-                Some(reuse) => reuse.prose(&section, compute),
+                Some(reuse) => reuse.prose(&key, compute),
                 None => compute(),
             };
-            assembly.prose.insert((section.start, section.end), verdict);
+            assembly.prose.insert((key.start, key.end), verdict);
             if verdict {
                 opens[n] = true;
             }
@@ -592,12 +600,28 @@ fn reads_like_a_story(prose: &Prose) -> bool {
         PartKind::Result,
         PartKind::Learning,
     ];
-    prose.sentence_texts().any(|(_, sentence)| {
-        later_kinds
-            .iter()
-            .any(|kind| PARTS.cues(*kind).is_match(sentence))
-    })
+    // A first-person account is a story even when no sentence cues a part: its parts are
+    // judged on substance.
+    let actors = crate::text::pronouns::actors(prose.text());
+    actors.i + actors.we >= FIRST_PERSON_STORY
+        || prose.sentence_texts().any(|(_, sentence)| {
+            later_kinds
+                .iter()
+                .any(|kind| PARTS.cues(*kind).is_match(sentence))
+        })
 }
+
+/// A title that is itself a behavioral prompt: the prose under it is the answer.
+static PROMPT_TITLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"(?i)^\W*(?:interview questions?\W+)?(?:tell (?:me|us) about|describe|give (?:me |us )?an example|walk (?:me|us) through|share a time|talk about|what (?:was|is|were|are) (?:your|the (?:biggest|hardest))|how do you|have you ever|can you (?:tell|describe|share))\b")
+        .expect("valid")
+});
+
+/// How many words an answer under a prompt title needs to be read as a story.
+const MIN_PROMPTED_STORY_WORDS: usize = 20;
+
+/// How many times prose says "I" or "we" to read as someone's account.
+const FIRST_PERSON_STORY: usize = 4;
 
 #[allow(clippy::too_many_arguments)]
 fn build_stories(
@@ -814,9 +838,15 @@ fn infer_parts(text: &str, range: Range<usize>, opaque: &[Range<usize>]) -> Vec<
             start = end;
         }
     } else {
-        for (_, sentence) in &sentences {
+        for (i, (_, sentence)) in sentences.iter().enumerate() {
             if let Some(kind) = cue_of(sentence, current) {
                 current = kind;
+            } else if i > 0
+                && current < PartKind::Action
+                && crate::text::acts::tells_an_act(sentence)
+            {
+                // After the opening, the teller's first act starts the Action.
+                current = PartKind::Action;
             }
             kinds.push(current);
         }

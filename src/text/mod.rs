@@ -4,6 +4,7 @@
 //!
 //! The modules below read that prose: quoted speech, negation, figures and pronouns.
 
+pub mod acts;
 pub mod figures;
 pub mod negation;
 pub mod pronouns;

@@ -48,8 +48,26 @@ pub fn quoted_spans(text: &str) -> Vec<Range<usize>> {
         }
         prev = Some(c);
     }
+    spans.retain(|span| !tells_the_answer(text, span));
     spans.sort_by_key(|r| r.start);
     spans
+}
+
+/// How many words a quotation must hold, filling its whole line, to be the answer itself.
+const ANSWER_WORDS: usize = 25;
+
+/// Whether a quoted span is the teller's whole answer in quotation marks (as prep sites and
+/// forum posts print an answer): it fills its line and runs on for several sentences.
+fn tells_the_answer(text: &str, span: &Range<usize>) -> bool {
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[span.end..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end + i);
+    let before = text[line_start..span.start].trim();
+    let after = text[span.end..line_end].trim();
+    before.chars().all(|c| "*_>-#".contains(c))
+        && after.chars().all(|c| "*_.".contains(c))
+        && text[span.clone()].split_whitespace().count() >= ANSWER_WORDS
 }
 
 /// Whether byte `at` of the text lies inside one of `spans`.
@@ -87,5 +105,16 @@ mod tests {
         let text = "She said, \"Look, we all missed it. We fix it together.\" I agreed.";
         assert_eq!(quoted(text).len(), 1);
         assert!(quoted("an open \"quote\nnext line").is_empty());
+    }
+
+    #[test]
+    fn an_answer_printed_in_quotes_is_the_tellers_own() {
+        let answer =
+            "\"At my last clinic I booked two patients into one slot, and I did not notice \
+                      until both arrived. I apologised, saw one at once and rebooked the other \
+                      for the next morning.\"";
+        assert!(quoted(answer).is_empty());
+        // A short quotation on its own line is still someone's words.
+        assert_eq!(quoted("\"We all missed it.\"").len(), 1);
     }
 }

@@ -66,7 +66,7 @@ mod tests {
     use crate::rules::testing::{check, findings};
 
     const ID: &str = "no-root-cause";
-    const SHALLOW: &str = "# Dashboard\n## Action\nI sent the dashboard without checking it.\n## Learning\nI learned to be more careful.\n";
+    const SHALLOW: &str = "# Dashboard\n## Action\nI sent the dashboard and the totals were wrong.\n## Learning\nI learned to be more careful.\n";
 
     #[test]
     fn no_root_cause() {
@@ -75,6 +75,9 @@ mod tests {
             "# Forecast\n## Action\nI kept the curve because it had always worked before.\n",
             "# Launch\n## Action\nWhy did I miss it? I wanted to look fast.\n",
             "# Macro\n## Action\nI had assumed someone downstream would catch it.\n",
+            // The teller's own omission explains the miss.
+            "# Dashboard\n## Action\nI sent the dashboard without checking the totals.\n",
+            "# Estimate\n## Action\nI underestimated the migration and did not flag the risk.\n",
         ];
         let flag = [
             SHALLOW,

@@ -1,8 +1,8 @@
 //! Flags a story with no Situation, Task, Action or Result, labeled or told.
 
 use crate::rules::fixes::{insert_block, insertion_point, outside_code, render_part, story_form};
-use crate::rules::structure::told_in_prose;
-use crate::rules::{Context, Finding, Fix, Rule};
+use crate::rules::structure::{has_substance, told_in_prose};
+use crate::rules::{Context, Finding, Fix, Rule, Severity};
 use crate::story::PartKind;
 use crate::theme::PARTS;
 
@@ -39,9 +39,15 @@ impl Rule for MissingStarSection {
             if story.part(kind).is_some() {
                 continue;
             }
-            if !story.inferred {
+            if story.inferred {
+                // Told in plain prose: missing only when its substance is absent.
+                if has_substance(cx, kind) {
+                    continue;
+                }
+            } else {
                 let told = told_in_prose(cx, kind).is_some()
-                    || (kind == PartKind::Situation && story.preamble.is_some());
+                    || (kind == PartKind::Situation && story.preamble.is_some())
+                    || (kind == PartKind::Task && role_plain_in_situation(cx));
                 if told {
                     continue;
                 }
@@ -62,12 +68,30 @@ impl Rule for MissingStarSection {
                 ""
             };
             let message = format!("No {}: {what}{inferred}", kind.name());
-            acc.push(
-                cx.finding(self, cx.anchor(), message)
-                    .with_fix(fix(cx, kind)),
-            );
+            let finding = cx
+                .finding(self, cx.anchor(), message)
+                .with_fix(fix(cx, kind));
+            // A gap read from unlabeled prose rests on inference: never an error.
+            acc.push(if story.inferred {
+                finding.with_severity(Severity::Warning)
+            } else {
+                finding
+            });
         }
     }
+}
+
+/// Whether the Situation makes the teller's responsibility plain ("I ran the front desk"),
+/// which leaves the Task implicit rather than absent.
+fn role_plain_in_situation(cx: &Context<'_>) -> bool {
+    let role = PARTS.cues(PartKind::Task);
+    cx.prose_of(PartKind::Situation).iter().any(|prose| {
+        prose.sentence_texts().any(|(_, s)| {
+            role.is_match(s)
+                || (crate::rules::structure::tells_an_act(s)
+                    && crate::text::pronouns::actors(s).i > 0)
+        })
+    })
 }
 
 fn fix(cx: &Context<'_>, kind: PartKind) -> Option<Fix> {

@@ -14,6 +14,7 @@ use std::ops::Range;
 
 use crate::rules::Context;
 use crate::story::PartKind;
+pub use crate::text::acts::tells_an_act;
 use crate::theme::PARTS;
 
 /// The first sentence of the story (outside any labeled part of `kind`) that tells part `kind`
@@ -25,6 +26,31 @@ pub fn told_in_prose(cx: &Context<'_>, kind: PartKind) -> Option<Range<usize>> {
         .sentence_texts()
         .find(|(_, sentence)| cues.is_match(sentence))
         .map(|(range, _)| prose.to_doc_range(range))
+}
+
+/// Whether a story told in plain prose holds part `kind`'s substance anywhere: some context
+/// for the Situation, the teller's presence for the Task, an act of the teller's for the
+/// Action, and after the opening sentence, a word on how it ended for the Result.
+pub fn has_substance(cx: &Context<'_>, kind: PartKind) -> bool {
+    let prose = cx.story_prose();
+    let sentences: Vec<&str> = prose.sentence_texts().map(|(_, s)| s).collect();
+    let substance = PARTS.substance(kind);
+    let cues = PARTS.cues(kind);
+    match kind {
+        PartKind::Situation => {
+            sentences.len() >= 3 || sentences.iter().any(|s| substance.is_match(s))
+        }
+        PartKind::Task => sentences
+            .iter()
+            .any(|s| substance.is_match(s) || cues.is_match(s)),
+        PartKind::Action => sentences
+            .iter()
+            .any(|s| tells_an_act(s) || cues.is_match(s)),
+        PartKind::Result => sentences.iter().skip(1).any(|s| {
+            substance.is_match(s) || cues.is_match(s) || crate::text::figures::has_figure(s)
+        }),
+        PartKind::Learning => sentences.iter().any(|s| cues.is_match(s)),
+    }
 }
 
 /// Words in the parts that cover `kinds` (each part counted once).
