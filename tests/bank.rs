@@ -1,6 +1,8 @@
 //! Competency sets and the story bank: every set under themes/competencies loads with unique
-//! ids, and `starling bank` and `starling check` report the matrix and the coverage findings
-//! of examples/bank, run as the real binary.
+//! ids, and `starling bank`, `starling check` and `starling lsp` report the matrix and the
+//! coverage findings of examples/bank, run as the real binary.
+
+mod support;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -263,4 +265,43 @@ fn an_unknown_set_is_a_configuration_error() {
         text.contains("unknown competency set `amazn` (known: amazon, general, google)"),
         "{text}"
     );
+}
+
+#[test]
+fn the_server_reports_the_competency_findings_for_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("examples/bank")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+    }
+    let mut client = support::Client::start(
+        dir.path(),
+        support::ClientSetup {
+            pull: true,
+            ..support::ClientSetup::default()
+        },
+    );
+    client.wait_for("bank scan end", |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let report = client.request(
+        "workspace/diagnostic",
+        serde_json::json!({ "previousResultIds": [] }),
+    );
+    let reports = report["items"].as_array().expect("items");
+    assert_eq!(reports.len(), 5, "{report:#}");
+    let review = support::uri(&dir.path().join("design-review.story.md"));
+    let mut found: Vec<String> = Vec::new();
+    for report in reports {
+        for item in report["items"].as_array().expect("items") {
+            let code = item["code"].as_str().unwrap_or_default();
+            if code.contains("competency") {
+                assert_eq!(report["uri"], review, "{item}");
+                found.push(code.to_string());
+            }
+        }
+    }
+    found.sort();
+    assert_eq!(found, ["competency-coverage", "competency-not-shown"]);
+    assert_eq!(client.shutdown(), Some(0));
 }
