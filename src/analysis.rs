@@ -45,14 +45,61 @@ pub fn analyze(text: &str, syntax: &Syntax, config: &Config) -> Analysis {
 
 /// The theme of `story`: its own metadata, else the file's front matter, else the default.
 pub fn story_theme(story: &Story, outline: &Outline, config: &Config) -> &'static Theme {
-    story
+    theme_choice(story, outline, config).theme
+}
+
+/// Which theme judges a story, and why, in words for its card and hover.
+#[derive(Debug, Clone)]
+pub struct ThemeChoice {
+    pub theme: &'static Theme,
+    pub reason: String,
+}
+
+/// The theme a story names (its metadata, else the file's front matter); else the theme
+/// whose common prompts the story's prompt asks (its `prompt:`, else a title that is a
+/// prompt), paraphrases included; else the configured default.
+pub fn theme_choice(story: &Story, outline: &Outline, config: &Config) -> ThemeChoice {
+    let named = story
         .meta
         .theme
         .as_deref()
-        .or(outline.file.meta.theme.as_deref())
-        .and_then(theme::find)
-        .or_else(|| theme::find(config.theme()))
-        .unwrap_or(&theme::builtin()[0])
+        .or(outline.file.meta.theme.as_deref());
+    if let Some((name, theme)) = named.and_then(|n| theme::find(n).map(|t| (n, t))) {
+        return ThemeChoice {
+            theme,
+            reason: format!("the story says `theme: {}`", name.trim()),
+        };
+    }
+    let prompts = if story.meta.prompts.is_empty() {
+        &outline.file.meta.prompts
+    } else {
+        &story.meta.prompts
+    };
+    let title = story
+        .title
+        .as_ref()
+        .map(|t| t.text.as_str())
+        .filter(|t| crate::prompts::reads_as_prompt(t));
+    for prompt in prompts.iter().map(String::as_str).chain(title) {
+        if let Some((theme, common)) = crate::prompts::theme_of_prompt(prompt) {
+            return ThemeChoice {
+                theme,
+                reason: format!(
+                    "its prompt \"{}\" asks what the `{}` theme's \"{common}\" asks",
+                    prompt.trim(),
+                    theme.name
+                ),
+            };
+        }
+    }
+    let theme = theme::find(config.theme()).unwrap_or(&theme::builtin()[0]);
+    ThemeChoice {
+        theme,
+        reason: format!(
+            "`{}` is the default theme, and no prompt of the story names another",
+            theme.name
+        ),
+    }
 }
 
 /// What the rules of story `index` see: the story, its theme and that theme's phrases.
@@ -310,6 +357,40 @@ mod tests {
             .filter(|f| f.rule == "missing-learning")
             .count();
         assert_eq!(learning, 2);
+    }
+
+    #[test]
+    fn the_prompt_picks_the_theme_when_none_is_named() {
+        let story = "# The roadmap argument\n## Situation\nMy manager wanted to cut the accessibility work from the release.\n## Task\nI owned the release plan.\n## Action\nI pulled the support tickets and showed her what the users had asked for.\n## Result\nWe kept the work and moved one smaller feature instead.\n";
+        let config = Config::default();
+        let conflict = format!(
+            "---\nprompt: Tell me about a time you disagreed with your manager.\n---\n{story}"
+        );
+        let analysis = check_text(&conflict, &config);
+        let choice = theme_choice(&analysis.outline.stories[0], &analysis.outline, &config);
+        assert_eq!(choice.theme.name, "star");
+        assert!(
+            choice.reason.contains("disagreed with your manager"),
+            "{}",
+            choice.reason
+        );
+        let rules: Vec<&str> = analysis.findings.iter().map(|f| f.rule).collect();
+        for failure_only in ["missing-learning", "rebranded-success", "no-cost"] {
+            assert!(!rules.contains(&failure_only), "{rules:?}");
+        }
+        // A paraphrase of a failure prompt, and no prompt at all: the failure theme.
+        let late = story.replacen(
+            "\n## Situation",
+            "\nPrompt: Tell me about a time a project did not go as planned.\n\n## Situation",
+            1,
+        );
+        let analysis = check_text(&late, &config);
+        let choice = theme_choice(&analysis.outline.stories[0], &analysis.outline, &config);
+        assert_eq!(choice.theme.name, "failure", "{}", choice.reason);
+        let analysis = check_text(story, &config);
+        let choice = theme_choice(&analysis.outline.stories[0], &analysis.outline, &config);
+        assert_eq!(choice.theme.name, "failure");
+        assert!(choice.reason.contains("default"), "{}", choice.reason);
     }
 
     #[test]

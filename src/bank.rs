@@ -471,29 +471,8 @@ fn prompt_coverage(stories: &[StorySummary], config: &Config) -> Vec<BankFinding
     out
 }
 
-/// Whether a prompt a story names is one of a theme's common prompts: the same words, give or
-/// take case, punctuation and a few words ("Tell me about a time you failed" matches "Tell
-/// me about a time when you failed.").
-pub fn same_prompt(named: &str, common: &str) -> bool {
-    let a = words(named);
-    let b = words(common);
-    if a.is_empty() || b.is_empty() {
-        return false;
-    }
-    if a == b {
-        return true;
-    }
-    let shared = b.iter().filter(|w| a.contains(w)).count();
-    let longer = a.len().max(b.len());
-    shared * 10 >= longer * 8
-}
-
-fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase().replace('’', "'"))
-        .collect()
-}
+/// Whether a prompt a story names is one of a theme's common prompts, paraphrases included.
+pub use crate::prompts::same_prompt;
 
 #[cfg(test)]
 mod tests {

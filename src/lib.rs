@@ -11,6 +11,7 @@ pub mod competency;
 pub mod config;
 pub mod document;
 pub mod incremental;
+pub mod prompts;
 pub mod report;
 pub mod rules;
 pub mod score;

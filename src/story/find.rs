@@ -494,7 +494,7 @@ fn assemble(
             let compute = || {
                 let prose = Prose::new(text, section.clone(), opaque);
                 reads_like_a_story(&prose)
-                    || (PROMPT_TITLE.is_match(title)
+                    || (crate::prompts::reads_as_prompt(title)
                         && prose.word_count() >= MIN_PROMPTED_STORY_WORDS)
             };
             // The verdict reads the title too: its cache key covers the heading.
@@ -610,12 +610,6 @@ fn reads_like_a_story(prose: &Prose) -> bool {
                 .any(|kind| PARTS.cues(*kind).is_match(sentence))
         })
 }
-
-/// A title that is itself a behavioral prompt: the prose under it is the answer.
-static PROMPT_TITLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"(?i)^\W*(?:interview questions?\W+)?(?:tell (?:me|us) about|describe|give (?:me |us )?an example|walk (?:me|us) through|share a time|talk about|what (?:was|is|were|are) (?:your|the (?:biggest|hardest))|how do you|have you ever|can you (?:tell|describe|share))\b")
-        .expect("valid")
-});
 
 /// How many words an answer under a prompt title needs to be read as a story.
 const MIN_PROMPTED_STORY_WORDS: usize = 20;

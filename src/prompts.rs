@@ -1,0 +1,180 @@
+//! Behavioral prompts as a reader hears them: "Tell me about a time a project did not go as
+//! planned" asks what "Describe a project that didn't go well" asks. Used to pick a story's
+//! theme from the prompt it answers and to count the prompts a bank covers.
+//!
+//! The framing words and the phrasings of each concept are data, in `themes/prompts.toml`.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::theme::{self, Theme};
+
+#[derive(Deserialize)]
+struct PromptsFile {
+    stopwords: Vec<String>,
+    concepts: BTreeMap<String, Vec<String>>,
+}
+
+struct Reader {
+    stopwords: Vec<String>,
+    concepts: Vec<(String, Regex)>,
+}
+
+static READER: LazyLock<Reader> = LazyLock::new(|| {
+    let file: PromptsFile = toml::from_str(include_str!("../themes/prompts.toml"))
+        .expect("themes/prompts.toml is valid");
+    let concepts = file
+        .concepts
+        .into_iter()
+        .map(|(name, patterns)| {
+            let pattern = format!("(?:{})", patterns.join("|"));
+            let regex = theme::compile_pattern(&pattern)
+                .unwrap_or_else(|e| panic!("themes/prompts.toml: concept {name}: {e}"));
+            (name, regex)
+        })
+        .collect();
+    Reader {
+        stopwords: file.stopwords,
+        concepts,
+    }
+});
+
+/// What a prompt asks about: its concepts and content words, framing words left out.
+pub fn gist(prompt: &str) -> Vec<String> {
+    let reader = &*READER;
+    let mut text = prompt.to_lowercase().replace('’', "'");
+    let mut out: Vec<String> = Vec::new();
+    for (name, regex) in &reader.concepts {
+        if regex.is_match(&text) {
+            out.push(format!("<{name}>"));
+            text = regex.replace_all(&text, " ").into_owned();
+        }
+    }
+    for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-') {
+        let word = word.trim_matches(['\'', '-']);
+        if word.is_empty() || reader.stopwords.iter().any(|s| s == word) {
+            continue;
+        }
+        let stem = stem(word);
+        if !out.contains(&stem) {
+            out.push(stem);
+        }
+    }
+    out
+}
+
+/// A crude stem, so that "projects" meets "project" and "missed" meets "miss".
+fn stem(word: &str) -> String {
+    for suffix in ["ing", "ed", "es", "s"] {
+        if word.len() > suffix.len() + 3 {
+            if let Some(stem) = word.strip_suffix(suffix) {
+                return stem.to_string();
+            }
+        }
+    }
+    word.to_string()
+}
+
+/// How much two prompts ask the same thing, from 0 to 1: the share of the longer gist that
+/// the other holds.
+pub fn likeness(a: &str, b: &str) -> f32 {
+    let a = gist(a);
+    let b = gist(b);
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let shared = a.iter().filter(|w| b.contains(w)).count();
+    shared as f32 / a.len().max(b.len()) as f32
+}
+
+/// A title that is itself a behavioral prompt ("Tell me about a time you failed").
+static PROMPT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W*(?:interview questions?\W+)?(?:tell (?:me|us) about|describe|give (?:me |us )?an example|walk (?:me|us) through|share a time|talk about|what (?:was|is|were|are|'s) (?:your|the (?:biggest|hardest|worst))|how do you|have you ever|can you (?:tell|describe|share))\b")
+        .expect("valid")
+});
+
+/// Whether a title reads as a behavioral prompt.
+pub fn reads_as_prompt(title: &str) -> bool {
+    PROMPT_TITLE.is_match(title)
+}
+
+/// How alike two prompts must be to count as one.
+const SAME: f32 = 0.6;
+
+/// Whether a prompt a story names is one of a theme's common prompts, paraphrases included.
+pub fn same_prompt(named: &str, common: &str) -> bool {
+    likeness(named, common) >= SAME
+}
+
+/// The theme whose common prompts `prompt` asks, and the common prompt it matched.
+pub fn theme_of_prompt(prompt: &str) -> Option<(&'static Theme, &'static str)> {
+    let mut best: Option<(f32, &'static Theme, &'static str)> = None;
+    for theme in theme::builtin() {
+        for common in &theme.prompts {
+            let score = likeness(prompt, common);
+            if score >= SAME && best.is_none_or(|(b, ..)| score > b) {
+                best = Some((score, theme, common.as_str()));
+            }
+        }
+    }
+    if let Some((_, theme, common)) = best {
+        return Some((theme, common));
+    }
+    // No common prompt matched: the theme whose concepts the prompt names (a failure, a
+    // mistake, hard feedback) still knows the kind of story.
+    let asked = gist(prompt);
+    theme::builtin().iter().find_map(|theme| {
+        theme
+            .prompts
+            .iter()
+            .find(|common| {
+                gist(common)
+                    .iter()
+                    .any(|w| w.starts_with('<') && asked.contains(w))
+            })
+            .map(|common| (theme, common.as_str()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paraphrases_of_one_prompt_match() {
+        assert!(same_prompt(
+            "Tell me about a time a project did not go as planned.",
+            "Describe a project that didn't go well. What did you do?"
+        ));
+        assert!(same_prompt(
+            "tell me about a time when you failed",
+            "Tell me about a time you failed."
+        ));
+        assert!(!same_prompt(
+            "Tell me about a project you are proud of.",
+            "Tell me about a time you failed."
+        ));
+        assert!(!same_prompt(
+            "Tell me about a time you disagreed with your manager.",
+            "Tell me about a time you failed."
+        ));
+    }
+
+    #[test]
+    fn the_prompt_picks_the_theme() {
+        let (theme, _) =
+            theme_of_prompt("Tell me about a time you disagreed with your manager.").unwrap();
+        assert_eq!(theme.name, "star");
+        let (theme, _) =
+            theme_of_prompt("Tell me about a time a project did not go as planned.").unwrap();
+        assert_eq!(theme.name, "failure");
+        let (theme, _) = theme_of_prompt("What is the worst mistake you made as a nurse?").unwrap();
+        assert_eq!(theme.name, "failure");
+        assert!(theme_of_prompt("What are your hobbies?").is_none());
+        assert!(reads_as_prompt("Tell me about a time you failed"));
+        assert!(!reads_as_prompt("The billing migration that shipped late"));
+    }
+}
