@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Serialize;
 
 use crate::analysis::Analysis;
@@ -121,11 +120,6 @@ fn said(claim: &Claim) -> String {
     quote(&claim.words)
 }
 
-static OWN_MISTAKE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bi (didn't|did not|failed to|forgot|missed|underestimated|overlooked|skipped|cut|never|assumed|chose|decided|picked|pushed|released|sent|stopped|let|told|changed|made)\b")
-        .expect("valid")
-});
-
 fn ownership(cx: &Context<'_>) -> Dimension {
     let actors = reading::action_actors(cx).map(|(a, _)| a);
     let first_person = actors.is_some_and(|a| a.i > 0 && a.i >= a.we);
@@ -148,7 +142,7 @@ fn ownership(cx: &Context<'_>) -> Dimension {
     let owned = reading::owns_failure(cx)
         || reading::sentences(cx, &[PartKind::Action])
             .iter()
-            .any(|s| OWN_MISTAKE.is_match(s.text));
+            .any(|s| cx.phrases("own-mistake").is_match(s.text));
     let owned_reason = if owned {
         "the mistake is named as the teller's own".to_string()
     } else {
@@ -191,7 +185,7 @@ fn root_cause(cx: &Context<'_>) -> Dimension {
     );
     let own_mistake = reading::sentences(cx, &[PartKind::Action])
         .into_iter()
-        .find(|s| OWN_MISTAKE.is_match(s.text));
+        .find(|s| cx.phrases("own-mistake").is_match(s.text));
     dimension(
         "Root cause",
         vec![
@@ -209,16 +203,6 @@ fn root_cause(cx: &Context<'_>) -> Dimension {
     )
 }
 
-static MITIGATED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(recovered|restored|back (to|under|on|by)|limited|saved|waived|fixed|patched|credited|reopened|corrected)\b")
-        .expect("valid")
-});
-
-static SPOKE_UP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bi (\w+ ){0,2}(told|called|went to|escalated|flagged|posted|apologi[sz]ed|admitted|raised|warned|asked)\b")
-        .expect("valid")
-});
-
 fn recovery(cx: &Context<'_>) -> Dimension {
     let recovered = reading::recovery(cx);
     let timing = cx.phrases("recovery-timing");
@@ -227,10 +211,10 @@ fn recovery(cx: &Context<'_>) -> Dimension {
         .find(|s| s.actors().i > 0 && !s.mentions(timing).is_empty());
     let spoke_up = reading::sentences(cx, &[PartKind::Action])
         .into_iter()
-        .find(|s| SPOKE_UP.is_match(s.text));
+        .find(|s| cx.phrases("spoke-up").is_match(s.text));
     let mitigated = reading::sentences(cx, &[PartKind::Result, PartKind::Action])
         .into_iter()
-        .find(|s| MITIGATED.is_match(s.text));
+        .find(|s| cx.phrases("mitigated").is_match(s.text));
     dimension(
         "Recovery",
         vec![
@@ -323,7 +307,7 @@ fn scope_and_impact(cx: &Context<'_>) -> Dimension {
     });
     let how_long = figures
         .iter()
-        .find(|(kind, _)| *kind == FigureKind::Duration);
+        .find(|(kind, claim)| *kind == FigureKind::Duration && measures_a_length(claim));
     dimension(
         "Scope and impact",
         vec![
@@ -357,6 +341,30 @@ fn scope_and_impact(cx: &Context<'_>) -> Dimension {
             ),
         ],
     )
+}
+
+/// Whether a duration measures how long something lasted: not when the story happened ("two
+/// years ago") and not a rate ("40,000 orders a day").
+fn measures_a_length(claim: &Claim) -> bool {
+    let Some(at) = claim.sentence.find(&claim.words) else {
+        return true;
+    };
+    let range = at..at + claim.words.len();
+    if reading::dates_the_story(&claim.sentence, &range) {
+        return false;
+    }
+    let words = claim.words.to_ascii_lowercase();
+    let rate = ["a ", "an ", "per ", "every ", "each "]
+        .iter()
+        .any(|w| words.starts_with(w));
+    let before = claim.sentence[..at].trim_end().to_ascii_lowercase();
+    let length_word = [
+        "for", "took", "lasted", "within", "about", "over", "after", "nearly", "almost", "only",
+        "just", "than", "whole", "full",
+    ]
+    .iter()
+    .any(|w| before.ends_with(w));
+    !rate || length_word
 }
 
 /// Compiled answer cues of every built-in theme's follow-ups, by theme name.
@@ -453,6 +461,20 @@ mod tests {
         );
         let ownership = &score.dimensions[0];
         assert!(ownership.reasons[0].starts_with("+0"), "{ownership:#?}");
+    }
+
+    #[test]
+    fn the_score_quotes_real_evidence_only() {
+        let text = "# Rollout\n## Situation\nTwo years ago I ran releases for a shop that takes 40,000 orders a day.\n## Action\nI pushed the new cache to all servers at once.\n## Result\nCheckout failed for some buyers.\n";
+        let score = score_of(text);
+        let recovery = &score.dimensions[2];
+        assert!(recovery.reasons[2].starts_with("+0"), "{recovery:#?}");
+        let impact = &score.dimensions[4];
+        assert!(impact.reasons[3].starts_with("+0"), "{impact:#?}");
+        // A real duration earns the point, and is quoted.
+        let lasted = text.replace("for some buyers.", "for some buyers for 3 hours.");
+        let impact = &score_of(&lasted).dimensions[4];
+        assert!(impact.reasons[3].contains("\"3 hours\""), "{impact:#?}");
     }
 
     #[test]
