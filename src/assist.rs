@@ -813,9 +813,9 @@ pub fn summarize_with(
 /// that covers too few prompts. The findings are not yet suppressed or re-ranked by the
 /// file's own configuration; [`finish_bank_findings`] does that.
 pub fn bank_findings(files: &[&FileSummary], config: &Config) -> Vec<(usize, Finding)> {
-    // Only two kinds of story count: the first of each theme, where the finding lands, and the
-    // ready ones that name a prompt. The others are left out, so that a bank of many stories
-    // without prompts costs one pass.
+    // Only three kinds of story count: the first of each theme, where the finding lands, the
+    // ready ones that name a prompt, and those that name a competency. The others are left
+    // out, so that a bank of many stories without prompts costs one pass.
     let mut themes: Vec<&str> = Vec::new();
     let mut stories: Vec<StorySummary> = Vec::new();
     for (index, file) in files.iter().enumerate() {
@@ -824,7 +824,8 @@ pub fn bank_findings(files: &[&FileSummary], config: &Config) -> Vec<(usize, Fin
             if first {
                 themes.push(&story.theme);
             }
-            if first || (story.ready && !story.prompts.is_empty()) {
+            if first || (story.ready && !story.prompts.is_empty()) || !story.competencies.is_empty()
+            {
                 stories.push(StorySummary {
                     file: index,
                     ..story.clone()

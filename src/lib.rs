@@ -7,10 +7,12 @@
 pub mod analysis;
 pub mod assist;
 pub mod bank;
+pub mod competency;
 pub mod config;
 pub mod document;
 pub mod incremental;
 pub mod prompts;
+pub mod report;
 pub mod rules;
 pub mod score;
 pub mod story;

@@ -6,6 +6,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const vscode = require('vscode');
+const bank = require('./bank');
 const { LanguageClient, TransportKind, DidChangeConfigurationNotification } = require('vscode-languageclient/node');
 
 const INSTALL_URL = 'https://github.com/starling-coach/starling#install';
@@ -239,6 +240,7 @@ exports.activate = function activate(context) {
     vscode.workspace.onDidChangeConfiguration(onConfigurationChanged),
     vscode.workspace.onDidOpenTextDocument(startIfStory),
   );
+  bank.register(context, findServer, output);
   vscode.workspace.textDocuments.forEach(startIfStory);
 };
 

@@ -211,7 +211,7 @@ fn config_error(err: ConfigError) -> anyhow::Error {
 
 /// Adds the story bank's findings (`prompt-coverage`) to the report of the first story file of
 /// each theme, once every file is checked.
-fn add_bank_findings(reports: &mut [Report], jobs: &[(Input, Config)]) {
+pub(super) fn add_bank_findings(reports: &mut [Report], jobs: &[(Input, Config)]) {
     let configs: HashMap<String, &Config> = jobs
         .iter()
         .map(|(input, config)| (input.display(), config))

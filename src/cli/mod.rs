@@ -1,7 +1,9 @@
-//! The command line: `starling check`, `score`, `rules`, `explain` and `lsp`.
+//! The command line: `starling check`, `score`, `bank`, `report`, `rules`, `explain` and `lsp`.
 
+mod bank;
 mod check;
 mod output;
+mod report;
 mod score;
 
 use std::process::ExitCode;
@@ -25,6 +27,10 @@ pub enum Command {
     /// Score each story on the rubric's five dimensions (and, with `--follow-ups`, its
     /// follow-up readiness).
     Score(score::ScoreArgs),
+    /// Show the story bank as a matrix: competencies (or prompts) by stories, gaps marked.
+    Bank(bank::BankArgs),
+    /// Write the story bank as one self-contained HTML page.
+    Report(report::ReportArgs),
     /// List the rules.
     Rules {
         /// Print JSON instead of a table.
@@ -86,6 +92,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
+        Command::Bank(args) => bank::run(args),
+        Command::Report(args) => report::run(args),
         Command::Rules {
             markdown: Some(dir),
             ..

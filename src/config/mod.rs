@@ -97,6 +97,10 @@ pub struct RawConfig {
     /// Files larger than this many bytes are not checked by the command line, and only in
     /// the background by the language server.
     pub max_file_size: Option<u64>,
+    /// The competency set stories are mapped to (`amazon`, `google`, `general`).
+    pub competencies: Option<String>,
+    /// How many ready stories each competency needs.
+    pub stories_per_competency: Option<usize>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -172,6 +176,8 @@ impl RawConfig {
         if over.max_file_size.is_some() {
             self.max_file_size = over.max_file_size;
         }
+        self.competencies = over.competencies.or(self.competencies);
+        self.stories_per_competency = over.stories_per_competency.or(self.stories_per_competency);
         self
     }
 }
@@ -195,6 +201,7 @@ struct Inner {
     lexicons: HashMap<String, Lexicon>,
     path: Option<PathBuf>,
     raw: RawConfig,
+    competencies: Option<&'static crate::competency::CompetencySet>,
 }
 
 impl std::fmt::Debug for Config {
@@ -341,6 +348,16 @@ impl Config {
             ));
         }
         let lsp = raw.lsp.clone().unwrap_or_default();
+        let competencies = match &raw.competencies {
+            Some(name) => Some(crate::competency::find(name).ok_or_else(|| {
+                let known = crate::competency::names().join(", ");
+                error(
+                    "competencies",
+                    format!("unknown competency set `{name}` (known: {known})"),
+                )
+            })?),
+            None => None,
+        };
 
         let mut lexicons = HashMap::new();
         // Every theme reads the default theme's phrase lists (the ownership rules of `star`
@@ -383,6 +400,7 @@ impl Config {
                 lexicons,
                 path: path.map(Path::to_path_buf),
                 raw,
+                competencies,
             }),
         })
     }
@@ -446,6 +464,20 @@ impl Config {
         self.inner.include_set.is_match(relative) && !self.inner.exclude_set.is_match(relative)
     }
 
+    /// The competency set `starling.toml` picks, if it picks one.
+    pub fn competency_set(&self) -> Option<&'static crate::competency::CompetencySet> {
+        self.inner.competencies
+    }
+
+    /// How many ready stories each competency needs (at least one).
+    pub fn stories_per_competency(&self) -> usize {
+        self.inner
+            .raw
+            .stories_per_competency
+            .unwrap_or(crate::competency::DEFAULT_STORIES_PER_COMPETENCY)
+            .max(1)
+    }
+
     /// Whether `relative` is excluded.
     pub fn is_excluded(&self, relative: &Path) -> bool {
         self.inner.exclude_set.is_match(relative)
@@ -493,9 +525,11 @@ fn unknown_rule(id: &str, known: &[&str]) -> String {
 
 /// Whether two ids differ by little: one a prefix of the other, or few edits apart.
 fn similar(a: &str, b: &str) -> bool {
-    if a.starts_with(b) || b.starts_with(a) {
-        return true;
-    }
+    a.starts_with(b) || b.starts_with(a) || edit_distance(a, b) <= 2
+}
+
+/// The number of single-character edits between `a` and `b`.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
@@ -506,7 +540,7 @@ fn similar(a: &str, b: &str) -> bool {
         }
         prev = row;
     }
-    prev[b.len()] <= 2
+    prev[b.len()]
 }
 
 /// One-based line and column of byte `offset` in `source`.

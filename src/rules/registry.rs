@@ -1,6 +1,10 @@
 //! Every rule, in one sorted list.
 
-use super::bank::{missing_prompt::MissingPrompt, prompt_coverage::PromptCoverage};
+use super::bank::{
+    competency_coverage::CompetencyCoverage, competency_not_shown::CompetencyNotShown,
+    missing_prompt::MissingPrompt, prompt_coverage::PromptCoverage,
+    unknown_competency::UnknownCompetency,
+};
 use super::choosing::{rebranded_success::RebrandedSuccess, risky_failure::RiskyFailure};
 use super::depth::{
     no_behavior_change::NoBehaviorChange, no_ongoing_awareness::NoOngoingAwareness,
@@ -50,8 +54,11 @@ static STORY_RULES: &[&dyn Rule] = &[
 
 /// Rules checked once per file or per bank rather than per story.
 static OTHER_RULES: &[&RuleMeta] = &[
+    &CompetencyCoverage::META,
+    &CompetencyNotShown::META,
     &MalformedFrontMatter::META,
     &PromptCoverage::META,
+    &UnknownCompetency::META,
     &UnknownRuleId::META,
 ];
 

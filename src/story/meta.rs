@@ -14,6 +14,8 @@ pub struct StoryMeta {
     pub prompts: Vec<String>,
     pub theme: Option<String>,
     pub company: Option<String>,
+    /// The competency ids the story says it shows (`competencies: [ownership, dive-deep]`).
+    pub competencies: Vec<String>,
     /// The metadata lines under the title, if any.
     pub range: Option<Range<usize>>,
 }
@@ -85,6 +87,11 @@ pub fn front_matter(text: &str, range: Range<usize>) -> FileMeta {
                 file.holds_stories = true;
             }
             "company" | "companies" => file.meta.company = strings(value).into_iter().next(),
+            "competency" | "competencies" => {
+                for item in strings(value) {
+                    file.meta.add("competencies", &item);
+                }
+            }
             "starling" | "story" | "stories" if !matches!(value, Yaml::Boolean(false)) => {
                 file.holds_stories = true;
             }
@@ -121,7 +128,7 @@ fn line_col_to_offset(text: &str, line: usize, col: usize) -> usize {
 
 static META_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)^(?:[-*+][ \t]+)?(?:\*\*|__)?(prompts?|questions?|theme|company|role|level|tags?|date)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(.*?)[ \t]*$",
+        r"(?i)^(?:[-*+][ \t]+)?(?:\*\*|__)?(prompts?|questions?|theme|company|competenc(?:y|ies)|role|level|tags?|date)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(.*?)[ \t]*$",
     )
     .expect("valid")
 });
@@ -145,6 +152,17 @@ impl StoryMeta {
             }
             "theme" => self.theme = Some(value.to_ascii_lowercase()),
             "company" => self.company = Some(value.to_string()),
+            "competency" | "competencies" => self.competencies.extend(
+                value
+                    .trim_matches(['[', ']'])
+                    .split(',')
+                    .map(|id| {
+                        id.trim()
+                            .trim_matches(['"', '\'', '`'])
+                            .to_ascii_lowercase()
+                    })
+                    .filter(|id| !id.is_empty()),
+            ),
             _ => {}
         }
     }
@@ -163,6 +181,17 @@ mod tests {
         assert_eq!(file.meta.theme.as_deref(), Some("star"));
         assert_eq!(file.meta.company.as_deref(), Some("Acme"));
         assert!(file.holds_stories);
+    }
+
+    #[test]
+    fn reads_competencies_from_front_matter_and_lines() {
+        let text = "---\ncompetencies: [Ownership, dive-deep]\n---\n";
+        let file = front_matter(text, 0..text.len());
+        assert_eq!(file.meta.competencies, ["ownership", "dive-deep"]);
+        let (key, value) = meta_line("- **Competencies:** earn-trust, `frugality`").unwrap();
+        let mut meta = StoryMeta::default();
+        meta.add(&key, &value);
+        assert_eq!(meta.competencies, ["earn-trust", "frugality"]);
     }
 
     #[test]

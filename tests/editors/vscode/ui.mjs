@@ -265,6 +265,19 @@ try {
   await page.keyboard.press('Enter');
   check(await opened(RULE_URL), `Open Rule Documentation opens ${RULE_URL}`);
 
+  // 8b. Starling: Show Story Bank opens the report beside the editor: the matrix and a chart per story.
+  await page.keyboard.press('F1');
+  await page.waitForSelector('.quick-input-widget input');
+  await page.keyboard.type('Starling: Show Story Bank');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Story Bank' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const report = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  const matrix = await report.locator('table.matrix').first().waitFor().then(() => true, () => false);
+  check(matrix, 'Show Story Bank shows the coverage matrix in a webview');
+  const charts = await report.locator('svg.score-chart').count().catch(() => 0);
+  check(charts > 0, 'the story bank shows a score chart per story', `${charts} charts`);
+  await shot('4b-story-bank');
+
   // 9. A starling.path with nothing there (typed into the Settings editor): an error naming the
   //    problem, with a button to the install instructions.
   await page.keyboard.press('Control+Comma');
