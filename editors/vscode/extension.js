@@ -17,6 +17,7 @@ const STORY_GLOBS = ['**/*.story.md', '**/stories/**/*.md'];
 // Settings whose change needs a new server process (the rest are sent to the running one).
 const RESTART_SETTINGS = ['starling.path', 'starling.include'];
 
+let extensionPath; // where this extension is installed (a platform .vsix has server/ there)
 let output;        // the "Starling" output channel, kept across restarts
 let client;        // the running LanguageClient, if any
 let selector = []; // the document selector of the current settings
@@ -78,14 +79,25 @@ function onPath(name) {
   return undefined;
 }
 
+/** The server a platform .vsix carries (server/starling), if this is one. */
+function bundledServer() {
+  const file = path.join(extensionPath, 'server', process.platform === 'win32' ? 'starling.exe' : 'starling');
+  if (!fs.existsSync(file)) return undefined;
+  if (!isExecutable(file)) {
+    try { fs.chmodSync(file, 0o755); } catch { /* reported below as not executable */ }
+  }
+  return isExecutable(file) ? file : undefined;
+}
+
 /**
- * Where the starling executable is.
+ * Where the starling executable is: `starling.path` when set, else the bundled server, else
+ * `starling` on PATH.
  * @returns {{ command?: string, problem?: string }}
  */
 function findServer() {
   const configured = vscode.workspace.getConfiguration('starling').get('path', '').trim();
   if (!configured) {
-    const found = onPath('starling');
+    const found = bundledServer() || onPath('starling');
     return found ? { command: found } : { problem: 'the `starling` executable is not on PATH' };
   }
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -229,6 +241,7 @@ async function newStory(context) {
 }
 
 exports.activate = function activate(context) {
+  extensionPath = context.extensionPath;
   output = vscode.window.createOutputChannel('Starling');
   selector = documentSelector();
   context.subscriptions.push(

@@ -9,7 +9,8 @@
 #   ui   ui.mjs        the .vsix installed with --install-extension; keyboard, mouse and DOM
 #   api  api.mjs       a mocha suite (api-tests/) inside the extension host, with the extension
 #                      loaded from the unpacked .vsix: settings, commands, file selection
-# E2E_ONLY=ui|api runs one of them. Runs setup.sh first when it has not run.
+#   bundled bundled.sh  the platform .vsix (server inside) with no starling on PATH
+# E2E_ONLY=ui|api|bundled runs one of them. Runs setup.sh first when it has not run.
 # Environment: STARLING_BIN, the expectations of ../expect.env (E2E_*), E2E_TIMEOUT_MS, CHROMIUM.
 # Last line: "N passed, N failed"; exit status non-zero on any failure.
 set -euo pipefail
@@ -60,6 +61,11 @@ if [ "${E2E_ONLY:-api}" = api ]; then
   export EXT_DIR=$OUT/vsix/extension
   set +e; timeout 600 node "$HERE/api.mjs" 2>&1 | tee "$OUT/api.log"; rc=${PIPESTATUS[0]}; set -e
   count "$OUT/api.log" "$rc"
+fi
+if [ "${E2E_ONLY:-bundled}" = bundled ]; then
+  echo "== bundled: the platform .vsix carrying the server, no starling on PATH (bundled.sh)"
+  set +e; "$HERE/bundled.sh" 2>&1 | tee "$OUT/bundled.log"; rc=${PIPESTATUS[0]}; set -e
+  count "$OUT/bundled.log" "$rc"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
