@@ -139,6 +139,25 @@ fn is_list_line(line: &str) -> bool {
     digits > 0 && line[digits..].starts_with(['.', ')'])
 }
 
+/// The line break the text uses around byte `at`: that of the line break after it, else of the
+/// one before it. Only the lines around `at` are read, so that a fix costs what its story costs
+/// however long the file.
+pub fn line_break_at(text: &str, at: usize) -> &'static str {
+    let at = at.min(text.len());
+    let crlf = match text.as_bytes()[at..].iter().position(|&b| b == b'\n') {
+        Some(i) => text[..at + i].ends_with('\r'),
+        None => text.as_bytes()[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .is_some_and(|i| text[..i].ends_with('\r')),
+    };
+    if crlf {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
 /// An edit inserting `block` (a whole part, ending with a newline) at `at`, with the blank
 /// lines Markdown needs around it: none inside a list, one elsewhere.
 pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> TextEdit {
@@ -146,7 +165,7 @@ pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> Tex
     // Insert at a line start: move back over trailing blank space of the previous part.
     let before = &text[..at];
     let trimmed = before.trim_end_matches([' ', '\t', '\n', '\r']);
-    let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let line_break = line_break_at(text, at);
     // Inside a list, items follow each other; anything else gets a blank line before it, so
     // that no table, HTML block or paragraph above can swallow it.
     // A list item is only written tight against list lines on both sides.
@@ -229,7 +248,7 @@ pub fn append_placeholder(text: &str, part: &crate::story::Part, prompt: &str) -
             last[..blank].to_string()
         }
     });
-    let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let line_break = line_break_at(text, end);
     // The placeholder is a paragraph of its own, so that it reads as one and deleting it
     // deletes nothing of the user's: a blank line before it, and one after it when text
     // follows.
@@ -327,6 +346,15 @@ mod tests {
             render_part(PartKind::Learning, &bare, "a\nb"),
             "- Learning\n- TODO: a\n- TODO: b\n"
         );
+    }
+
+    #[test]
+    fn the_line_break_is_read_where_the_fix_goes() {
+        let text = "# A\r\nS.\r\n\n# B\nT.\n";
+        assert_eq!(line_break_at(text, 3), "\r\n");
+        assert_eq!(line_break_at(text, 14), "\n");
+        assert_eq!(line_break_at("x\r\nlast", 6), "\r\n");
+        assert_eq!(line_break_at("no break", 3), "\n");
     }
 
     #[test]
