@@ -1,6 +1,7 @@
 //! Checks a document: finds its stories, runs every rule that applies to each, and applies
 //! configuration and inline directives.
 
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -135,8 +136,12 @@ pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config)
             continue;
         }
         let mut found = Vec::new();
-        let outcome = catch_unwind(AssertUnwindSafe(|| rule.check(&cx, &mut found)));
-        if outcome.is_ok() {
+        let what = || format!("rule {id} on story {}", index + 1);
+        let work = || {
+            debug_panic(id);
+            rule.check(&cx, &mut found);
+        };
+        if isolate(what, work).is_some() {
             if let Some(&ceiling) = theme.ceiling.get(id) {
                 for finding in &mut found {
                     if finding.severity > ceiling {
@@ -145,11 +150,67 @@ pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config)
                 }
             }
             findings.extend(found);
-        } else {
-            eprintln!("starling: rule {id} failed on story {index}; skipped");
         }
     }
     findings
+}
+
+/// In debug builds, panics when `STARLING_DEBUG_PANIC` names rule `id`, so that tests can
+/// see what a user sees when a rule fails.
+fn debug_panic(id: &str) {
+    #[cfg(debug_assertions)]
+    {
+        static ASKED: std::sync::LazyLock<Option<String>> =
+            std::sync::LazyLock::new(|| std::env::var("STARLING_DEBUG_PANIC").ok());
+        if ASKED.as_deref() == Some(id) {
+            panic!("STARLING_DEBUG_PANIC asked rule {id} to panic");
+        }
+    }
+    let _ = id;
+}
+
+thread_local! {
+    static ISOLATED: Cell<bool> = const { Cell::new(false) };
+    static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Runs `work`, catching a panic: `None` then, and one line on standard error that names
+/// `what` failed and why, with no backtrace. The rest of the document is still checked.
+pub fn isolate<T>(what: impl FnOnce() -> String, work: impl FnOnce() -> T) -> Option<T> {
+    let was = ISOLATED.replace(true);
+    let outcome = catch_unwind(AssertUnwindSafe(work));
+    ISOLATED.set(was);
+    match outcome {
+        Ok(value) => Some(value),
+        Err(payload) => {
+            let why = LAST_PANIC
+                .take()
+                .unwrap_or_else(|| panic_message(payload.as_ref()).to_string());
+            eprintln!(
+                "starling: {} panicked ({why}); skipped. This is a bug: please report it",
+                what()
+            );
+            None
+        }
+    }
+}
+
+/// For a panic hook: whether the panic will be caught and reported by [`isolate`], which
+/// then shows `description` (what panicked and where) instead of the payload alone.
+pub fn isolated_panic(description: String) -> bool {
+    if ISOLATED.get() {
+        LAST_PANIC.set(Some(description));
+    }
+    ISOLATED.get()
+}
+
+/// A panic payload's message, when it is text.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic")
 }
 
 /// Findings about the file rather than a story: front matter and `directives`.
@@ -230,21 +291,32 @@ pub fn finish_with(
 /// structure fixes first, then by position) and re-checks, so that fixes which fill the same
 /// gap, such as a new Learning part and a root-cause prompt, never both land.
 pub fn fix_all(text: &str, config: &Config) -> (String, Analysis) {
+    let (text, analysis, _) = fix_all_noting(text, config);
+    (text, analysis)
+}
+
+/// [`fix_all`], also returning the title of each fix applied, in the order applied.
+pub fn fix_all_noting(text: &str, config: &Config) -> (String, Analysis, Vec<String>) {
     let mut text = text.to_string();
+    let mut titles = Vec::new();
     for _ in 0..64 {
         let analysis = check_text(&text, config);
-        let edits = one_fix_per_story(&analysis.findings);
+        let edits = one_fix_per_story(&analysis.findings, &mut titles);
         if edits.is_empty() {
-            return (text, analysis);
+            return (text, analysis, titles);
         }
         text = crate::document::apply_edits(&text, &edits);
     }
     let analysis = check_text(&text, config);
-    (text, analysis)
+    (text, analysis, titles)
 }
 
-/// The edits of one fix per story (and of each fix outside any story), never overlapping.
-fn one_fix_per_story(findings: &[Finding]) -> Vec<crate::document::TextEdit> {
+/// The edits of one fix per story (and of each fix outside any story), never overlapping;
+/// their titles go to `titles`.
+fn one_fix_per_story(
+    findings: &[Finding],
+    titles: &mut Vec<String>,
+) -> Vec<crate::document::TextEdit> {
     let structure =
         |f: &Finding| rules::find(f.rule).is_none_or(|m| m.category != rules::Category::Structure);
     let mut candidates: Vec<&Finding> = findings.iter().filter(|f| f.fix.is_some()).collect();
@@ -270,6 +342,7 @@ fn one_fix_per_story(findings: &[Finding]) -> Vec<crate::document::TextEdit> {
         }
         taken.extend(fix.edits.iter().map(|e| e.range.clone()));
         edits.extend(fix.edits.iter().cloned());
+        titles.push(fix.title.clone());
         if let Some(story) = finding.story {
             stories_done.push(story);
         }

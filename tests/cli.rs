@@ -1,57 +1,16 @@
 //! `starling check`, `rules` and `explain`, run as the real binary in a temporary folder with
 //! a cleared environment.
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+mod cli_support;
 
+use std::path::Path;
+use std::process::Output;
+
+use cli_support::{bank, run, starling, stderr, stdout, WEAK};
 use serde_json::Value;
 
-const WEAK: &str = "---\nprompt: Tell me about a time you failed.\n---\n# Worked late\n\n## Situation\nWe had a launch.\n\n## Task\nI owned the release.\n\n## Action\nI cut the tests to save time.\n\n## Result\nWe slipped two weeks.\n";
-
-fn starling(dir: &Path, args: &[&str]) -> Output {
-    starling_with_stdin(dir, args, None)
-}
-
 fn starling_with_stdin(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_starling"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("the binary starts");
-    if let Some(text) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .expect("piped stdin")
-            .write_all(text.as_bytes())
-            .expect("stdin accepts the text");
-    }
-    child.wait_with_output().expect("the binary finishes")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn bank() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("a temp dir");
-    std::fs::create_dir_all(dir.path().join("stories")).unwrap();
-    std::fs::write(dir.path().join("stories/weak.md"), WEAK).unwrap();
-    dir
+    run(dir, args, stdin.map(str::as_bytes), &[])
 }
 
 #[test]
@@ -149,7 +108,7 @@ fn fix_writes_every_fix_and_the_findings_go_away() {
         rest = &rest[at + line.len()..];
     }
     assert!(
-        fixed.contains("## Result\nWe slipped two weeks.\nTODO: Add the cost"),
+        fixed.contains("## Result\nWe slipped two weeks.\n\nTODO: Add the cost"),
         "{fixed}"
     );
     assert!(

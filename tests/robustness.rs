@@ -44,7 +44,47 @@ const FRAGMENTS: &[&str] = &[
     "TODO: fill in\n",
     "> quoted\n",
     "| a | b |\n|---|---|\n",
+    // Real prose punctuation: dashes, curly quotes, ellipses, non-breaking spaces, accents.
+    "my question – a question I had ",
+    "–",
+    " — ",
+    "—not because ",
+    "“I felt stupid,” ",
+    "‘fine’ ",
+    "I didn’t ",
+    "…",
+    "and then… ",
+    "\u{a0}",
+    "40\u{a0}% ",
+    "\u{202f}",
+    "café ",
+    "naïve ",
+    "Zoë’s ",
+    "résumé ",
+    "€2,000 ",
+    "\u{feff}",
 ];
+
+thread_local! {
+    static PANICS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// `check_text`, failing on a panic inside a rule too: the engine catches those and skips the
+/// rule, so a panic hook counts them on this thread.
+fn check_strictly(text: &str, config: &Config) -> starling::Analysis {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.set(PANICS.get() + 1);
+            previous(info);
+        }));
+    });
+    let before = PANICS.get();
+    let analysis = check_text(text, config);
+    assert_eq!(PANICS.get(), before, "a rule panicked on {text:?}");
+    analysis
+}
 
 fn story_text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(FRAGMENTS), 0..40).prop_map(|p| p.concat())
@@ -125,7 +165,7 @@ proptest! {
 
     #[test]
     fn any_story_like_text_gives_sound_findings(text in story_text()) {
-        let analysis = check_text(&text, &Config::default());
+        let analysis = check_strictly(&text, &Config::default());
         assert_ranges_sound(&text, &analysis.findings);
         for story in &analysis.outline.stories {
             prop_assert!(story.range.end <= text.len());
@@ -139,13 +179,30 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
         let text = String::from_utf8_lossy(&bytes);
-        let analysis = check_text(&text, &Config::default());
+        let analysis = check_strictly(&text, &Config::default());
         assert_ranges_sound(&text, &analysis.findings);
     }
 
     #[test]
+    fn any_story_like_text_scores_within_bounds(text in story_text()) {
+        let config = Config::default();
+        let analysis = check_strictly(&text, &config);
+        let scores = starling::score::scores(&text, &analysis, &config);
+        prop_assert_eq!(scores.len(), analysis.outline.stories.len());
+        for score in &scores {
+            prop_assert!(score.total <= score.max);
+            prop_assert!(score.range.end <= text.len());
+        }
+        for follow_ups in starling::score::follow_ups_of(&text, &analysis, &config) {
+            for (range, _) in follow_ups.iter().filter_map(|f| f.answer.as_ref()) {
+                prop_assert!(range.end <= text.len() && text.is_char_boundary(range.start));
+            }
+        }
+    }
+
+    #[test]
     fn every_single_fix_is_safe(text in story_text()) {
-        let analysis = check_text(&text, &Config::default());
+        let analysis = check_strictly(&text, &Config::default());
         for finding in analysis.findings.iter().filter(|f| f.fix.is_some()).take(4) {
             assert_fix_is_safe(&text, finding);
         }

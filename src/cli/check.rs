@@ -11,8 +11,8 @@ use clap::{Args, ValueEnum};
 use rayon::prelude::*;
 
 use super::output::{self, Report};
-use super::{FailOn, EXIT_ERROR, EXIT_FINDINGS};
-use crate::analysis::check_text;
+use super::{write, FailOn, EXIT_ERROR, EXIT_FINDINGS};
+use crate::analysis::{check_text, isolate};
 use crate::config::{self, Config, ConfigError};
 
 #[derive(Debug, Args)]
@@ -22,9 +22,15 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Apply every fix in place (files are written atomically).
+    /// Apply every fix in place (files are written atomically) and say what changed.
     #[arg(long)]
     pub fix: bool,
+    /// Show the changes `--fix` would make, as a unified diff, without writing them.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Also name each file that has no findings.
+    #[arg(long, short)]
+    pub verbose: bool,
     /// The lowest severity that makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -73,13 +79,7 @@ impl Input {
 const PROGRESS_THRESHOLD: usize = 50;
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    match run_inner(&args) {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("starling: {err:#}");
-            ExitCode::from(EXIT_ERROR)
-        }
-    }
+    super::finish(run_inner(&args))
 }
 
 /// The inputs named by `paths` (the current folder when none) and the configurations for
@@ -126,21 +126,30 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
         jobs.push((input, config));
     }
 
-    let stdin_text = if jobs.iter().any(|(i, _)| matches!(i, Input::Stdin)) {
-        let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .context("cannot read standard input")?;
-        Some(text)
-    } else {
-        None
+    let stdin_text = match jobs.iter().find(|(i, _)| matches!(i, Input::Stdin)) {
+        Some((_, config)) => Some(
+            read_limited(std::io::stdin().lock(), config.max_file_size())
+                .context("standard input")?,
+        ),
+        None => None,
     };
 
     let failures = Mutex::new(Vec::new());
+    let mode = if args.fix {
+        Mode::Fix
+    } else if args.diff {
+        Mode::Diff
+    } else {
+        Mode::Check
+    };
     let mut reports: Vec<Report> = jobs
         .par_iter()
         .filter_map(|(input, config)| {
-            let result = check_one(input, config, stdin_text.as_deref(), args.fix);
+            let result = isolate(
+                || format!("checking {}", input.display()),
+                || check_one(input, config, stdin_text.as_deref(), mode),
+            )
+            .unwrap_or_else(|| Err(anyhow::anyhow!("not checked")));
             if let Some(bar) = &progress {
                 bar.inc(1);
             }
@@ -172,14 +181,32 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let fixed_stdin = args.fix && reports.iter().any(|r| r.path == "<stdin>");
+    // What `--fix` changed goes with the human report; beside JSON, SARIF or a fixed
+    // standard input, it goes to standard error.
+    let fixes_to_stdout = args.format == Format::Human && !fixed_stdin;
+    for report in reports.iter().filter(|r| !r.fixes.is_empty()) {
+        let line = output::fixes_line(report);
+        if fixes_to_stdout {
+            writeln!(out, "{line}")?;
+        } else {
+            eprintln!("starling: {line}");
+        }
+    }
     if fixed_stdin {
         // With `--fix`, standard input's fixed text goes to standard output.
         if let Some(report) = reports.iter().find(|r| r.path == "<stdin>") {
+            if report.bom {
+                out.write_all(crate::document::BOM.as_bytes())?;
+            }
             out.write_all(report.text.as_bytes())?;
+        }
+    } else if args.diff {
+        for report in &reports {
+            output::diff(&mut out, report)?;
         }
     } else {
         match args.format {
-            Format::Human => output::human(&mut out, &reports, color)?,
+            Format::Human => output::human(&mut out, &reports, color, args.verbose)?,
             Format::Json => output::json(&mut out, &reports)?,
             Format::Sarif => output::sarif(&mut out, &reports)?,
         }
@@ -192,6 +219,11 @@ fn run_inner(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     }
     if !failures.is_empty() {
         return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    if args.diff {
+        // As a check of the fixes: 1 when a fix would change a file.
+        let changes = reports.iter().any(|r| r.original.is_some());
+        return Ok(ExitCode::from(if changes { EXIT_FINDINGS } else { 0 }));
     }
     let threshold = args.fail_on.severity();
     let failing = reports
@@ -248,80 +280,110 @@ pub(super) fn add_bank_findings(reports: &mut [Report], jobs: &[(Input, Config)]
     }
 }
 
+/// What `check` does with each input's fixes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Check,
+    Fix,
+    Diff,
+}
+
 /// Checks one input, applying fixes when asked.
 fn check_one(
     input: &Input,
     config: &Config,
-    stdin: Option<&str>,
-    fix: bool,
+    stdin: Option<&[u8]>,
+    mode: Mode,
 ) -> anyhow::Result<Report> {
-    let text = match input {
-        Input::Stdin => stdin.unwrap_or_default().to_string(),
-        Input::File(path) => {
-            let size = std::fs::metadata(path).map_or(0, |m| m.len());
-            if size > config.max_file_size() {
-                anyhow::bail!(
-                    "{} is over the {} limit (`max-file-size` in starling.toml); not checked",
-                    megabytes(size),
-                    megabytes(config.max_file_size())
-                );
-            }
-            read_text(path)?
-        }
+    let bytes = match input {
+        Input::Stdin => stdin.unwrap_or_default().to_vec(),
+        Input::File(path) => read_file(path, config.max_file_size())?,
     };
-    let (text, analysis) = if fix {
-        let (fixed, analysis) = crate::analysis::fix_all(&text, config);
-        if fixed != text {
-            if let Input::File(path) = input {
-                write_atomically(path, &fixed)?;
-            }
-        }
-        (fixed, analysis)
-    } else {
-        let analysis = check_text(&text, config);
-        (text, analysis)
-    };
-    Ok(Report {
+    let (text, bom) = decode(&bytes)?;
+    let mut report = Report {
         path: input.display(),
-        text,
-        analysis,
-    })
+        file: match input {
+            Input::File(path) => Some(path.clone()),
+            Input::Stdin => None,
+        },
+        bom,
+        text: String::new(),
+        original: None,
+        fixes: Vec::new(),
+        analysis: Default::default(),
+    };
+    if mode == Mode::Check {
+        report.analysis = check_text(text, config);
+        report.text = text.to_string();
+        return Ok(report);
+    }
+    let (fixed, analysis, fixes) = crate::analysis::fix_all_noting(text, config);
+    if fixed != text {
+        if let (Input::File(path), Mode::Fix) = (input, mode) {
+            let bom = if bom { crate::document::BOM } else { "" };
+            write::write_fixed(path, &bytes, format!("{bom}{fixed}").as_bytes())?;
+        }
+        report.original = Some(text.to_string());
+    }
+    report.text = fixed;
+    report.analysis = analysis;
+    if mode == Mode::Fix {
+        report.fixes = fixes;
+    }
+    Ok(report)
 }
 
+/// A size as a reader says it: megabytes, or bytes below one.
 fn megabytes(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        return format!("{bytes} bytes");
+    }
     format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// Reads a file as UTF-8 text; anything else is a clear error.
-pub(super) fn read_text(path: &Path) -> anyhow::Result<String> {
-    let bytes = std::fs::read(path).context("cannot read")?;
-    let text = String::from_utf8(bytes).map_err(|err| {
+/// The bytes of the file at `path`, up to `limit`: a larger file is an error. Files that are
+/// not regular (`/dev/stdin`, a pipe such as `<(cat story.md)`) are read the same way.
+pub(super) fn read_file(path: &Path, limit: u64) -> anyhow::Result<Vec<u8>> {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > limit {
+        anyhow::bail!(
+            "{} is over the {} limit (`max-file-size` in starling.toml); not checked",
+            megabytes(size),
+            megabytes(limit)
+        );
+    }
+    read_limited(std::fs::File::open(path).context("cannot read")?, limit)
+}
+
+/// Everything `reader` holds, when that is at most `limit` bytes.
+pub(super) fn read_limited(reader: impl Read, limit: u64) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .context("cannot read")?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!(
+            "over the {} limit (`max-file-size` in starling.toml); not checked",
+            megabytes(limit)
+        );
+    }
+    Ok(bytes)
+}
+
+/// A file's bytes as UTF-8 text without its byte order mark (and whether it had one);
+/// anything else is a clear error.
+pub(super) fn decode(bytes: &[u8]) -> anyhow::Result<(&str, bool)> {
+    let text = std::str::from_utf8(bytes).map_err(|err| {
         anyhow::anyhow!(
             "not UTF-8 text (invalid byte at offset {}); skipped",
-            err.utf8_error().valid_up_to()
+            err.valid_up_to()
         )
     })?;
     if text.contains('\0') {
         anyhow::bail!("looks like a binary file (it holds NUL bytes); skipped");
     }
-    Ok(text)
-}
-
-/// Writes `text` to `path` through a temporary file in the same folder, renamed over it.
-fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir).context("cannot write fixes")?;
-    temp.write_all(text.as_bytes())
-        .context("cannot write fixes")?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(temp.path(), meta.permissions());
-    }
-    temp.persist(path)
-        .map_err(|err| anyhow::anyhow!("cannot write fixes: {}", err.error))?;
-    Ok(())
+    Ok(crate::document::strip_bom(text))
 }
 
 /// The files to check: named files always; folders searched for story files by the include
@@ -333,12 +395,17 @@ fn collect_inputs(paths: &[PathBuf], configs: &mut ConfigCache) -> anyhow::Resul
             inputs.push(Input::Stdin);
             continue;
         }
-        if path.is_file() {
-            inputs.push(Input::File(path.clone()));
-            continue;
-        }
-        if !path.is_dir() {
-            anyhow::bail!("{}: no such file or folder", path.display());
+        match std::fs::metadata(path) {
+            // Files, and what reads like one: `/dev/stdin`, a pipe such as `<(cat x.md)`.
+            Ok(meta) if !meta.is_dir() => {
+                inputs.push(Input::File(path.clone()));
+                continue;
+            }
+            Ok(_) => {}
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                anyhow::bail!("{}: no such file or folder", path.display());
+            }
+            Err(err) => anyhow::bail!("{}: {err}", path.display()),
         }
         let walker = ignore::WalkBuilder::new(path)
             .hidden(true)
@@ -375,6 +442,9 @@ fn collect_inputs(paths: &[PathBuf], configs: &mut ConfigCache) -> anyhow::Resul
                 found.push(file.to_path_buf());
             }
         }
+        if found.is_empty() {
+            eprintln!("starling: {}", no_stories(path, &configs.for_file(path)?));
+        }
         found.sort();
         inputs.extend(found.into_iter().map(Input::File));
     }
@@ -387,7 +457,11 @@ fn front_matter_says_stories(path: &Path) -> bool {
         return false;
     };
     let mut head = String::new();
-    if file.take(4096).read_to_string(&mut head).is_err() || !head.starts_with("---") {
+    if file.take(4096).read_to_string(&mut head).is_err() {
+        return false;
+    }
+    let head = crate::document::strip_bom(&head).0;
+    if !head.starts_with("---") {
         return false;
     }
     let end = head[3..].find("\n---").map_or(head.len(), |i| i + 3);
@@ -404,6 +478,26 @@ fn front_matter_says_stories(path: &Path) -> bool {
             "prompt" | "prompts" | "theme" | "starling" | "stories"
         )
     })
+}
+
+/// Why a folder gave no story files: the globs searched, and the other way in.
+fn no_stories(folder: &Path, config: &Config) -> String {
+    let from = match config.path() {
+        Some(file) => format!("`include` in {}", file.display()),
+        None => "the default `include`, as no starling.toml sets it".to_string(),
+    };
+    let mut message = format!(
+        "no story files in {}: searched for {} ({from})",
+        folder.display(),
+        config.include().join(", ")
+    );
+    if !config.exclude().is_empty() {
+        message.push_str(&format!(", leaving out {}", config.exclude().join(", ")));
+    }
+    message.push_str(
+        ". Any Markdown file whose front matter sets `prompt:` or `theme:` is a story file too",
+    );
+    message
 }
 
 /// Configurations by folder: the explicit one, or the nearest `starling.toml`.

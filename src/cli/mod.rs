@@ -2,10 +2,13 @@
 
 mod bank;
 mod check;
+mod init;
 mod output;
 mod report;
 mod score;
+mod write;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -39,6 +42,12 @@ pub enum Command {
         /// Write one Markdown page per rule (and a README.md index) into this folder.
         #[arg(long, value_name = "DIR")]
         markdown: Option<std::path::PathBuf>,
+    },
+    /// Set up a story bank: a commented `starling.toml` and a first story in `stories/`.
+    Init {
+        /// The folder to set up. Defaults to the current folder.
+        #[arg(default_value = ".")]
+        dir: std::path::PathBuf,
     },
     /// Print a rule's explanation.
     Explain {
@@ -89,6 +98,9 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { EXIT_ERROR } else { 0 });
         }
     };
+    if !matches!(cli.command, Command::Lsp { .. }) {
+        quiet_panics();
+    }
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Score(args) => score::run(args),
@@ -107,12 +119,14 @@ pub fn main() -> ExitCode {
                 ExitCode::from(EXIT_ERROR)
             }
         },
-        Command::Rules { json, .. } => output::print_rules(json),
+        Command::Rules { json, .. } => finish(output::print_rules(json).map_err(Into::into)),
+        Command::Init { dir } => finish(init::run(&dir).map(|()| ExitCode::SUCCESS)),
         Command::Explain { rule } => match crate::rules::find(&rule) {
-            Some(meta) => {
-                println!("# {}\n\n{}", meta.id, meta.explanation());
-                ExitCode::SUCCESS
-            }
+            Some(meta) => finish(
+                writeln!(std::io::stdout(), "# {}\n\n{}", meta.id, meta.explanation())
+                    .map(|()| ExitCode::SUCCESS)
+                    .map_err(Into::into),
+            ),
             None => {
                 eprintln!("starling: unknown rule `{rule}` (run `starling rules` for the list)");
                 ExitCode::from(EXIT_ERROR)
@@ -126,4 +140,46 @@ pub fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// The exit code of a command's outcome, printing its error. Output cut short by a closed
+/// pipe (`starling rules | head`) is no error: the reader has all it wanted.
+fn finish(outcome: anyhow::Result<ExitCode>) -> ExitCode {
+    match outcome {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("starling: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// Reports a panic in one line with no backtrace, unless `RUST_BACKTRACE` asks for one. A
+/// panic that [`crate::analysis::isolate`] catches is left to it to report.
+fn quiet_panics() {
+    if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let message = crate::analysis::panic_message(info.payload());
+        let description = match info.location() {
+            Some(at) => format!("{message}, at {}:{}", at.file(), at.line()),
+            None => message.to_string(),
+        };
+        if !crate::analysis::isolated_panic(description.clone()) {
+            eprintln!(
+                "starling: internal error: {description}. This is a bug: please report it \
+                 (RUST_BACKTRACE=1 shows the backtrace)"
+            );
+        }
+    }));
 }

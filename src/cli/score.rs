@@ -1,7 +1,7 @@
 //! `starling score`: each story's score on the rubric's five dimensions, and with
 //! `--follow-ups`, which likely follow-up questions the story already answers.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,10 +9,12 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::check::{read_text, Input};
+use super::check::{decode, read_file, read_limited, Input};
+use super::output::LineIndex;
 use super::EXIT_ERROR;
-use crate::analysis::check_text;
-use crate::score::{follow_ups_of, scores, FollowUp, StoryScore};
+use crate::analysis::{check_text, isolate, story_context};
+use crate::config::Config;
+use crate::score::{score, FollowUp, StoryScore};
 
 #[derive(Debug, Args)]
 pub struct ScoreArgs {
@@ -36,13 +38,7 @@ pub enum ScoreFormat {
 }
 
 pub fn run(args: ScoreArgs) -> ExitCode {
-    match run_inner(&args) {
-        Ok(code) => code,
-        Err(err) => {
-            eprintln!("starling: {err:#}");
-            ExitCode::from(EXIT_ERROR)
-        }
-    }
+    super::finish(run_inner(&args))
 }
 
 fn run_inner(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
@@ -50,32 +46,34 @@ fn run_inner(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut json_files = Vec::new();
+    let mut failed = false;
     for input in inputs {
-        let (text, config) = match &input {
+        let (bytes, config) = match &input {
             Input::Stdin => {
-                let mut text = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut text)
-                    .context("cannot read standard input")?;
-                (text, configs.for_file(Path::new("."))?)
+                let config = configs.for_file(Path::new("."))?;
+                let bytes = read_limited(std::io::stdin().lock(), config.max_file_size())
+                    .context("standard input")?;
+                (bytes, config)
             }
-            Input::File(path) => (
-                read_text(path).with_context(|| path.display().to_string())?,
-                configs.for_file(path)?,
-            ),
+            Input::File(path) => {
+                let config = configs.for_file(path)?;
+                let bytes = read_file(path, config.max_file_size())
+                    .with_context(|| path.display().to_string())?;
+                (bytes, config)
+            }
         };
-        let analysis = check_text(&text, &config);
-        let story_scores = scores(&text, &analysis, &config);
-        let follow_ups = if args.follow_ups {
-            follow_ups_of(&text, &analysis, &config)
-        } else {
-            Vec::new()
-        };
+        let (text, _) = decode(&bytes).with_context(|| input.display())?;
         let path = input.display();
+        let Some((story_scores, follow_ups)) = score_file(&path, text, &config, args.follow_ups)
+        else {
+            failed = true;
+            continue;
+        };
         match args.format {
             ScoreFormat::Human => {
+                let lines = LineIndex::new(text);
                 for (i, score) in story_scores.iter().enumerate() {
-                    human(&mut out, &path, &text, score, follow_ups.get(i))?;
+                    human(&mut out, &path, &lines, score, follow_ups.get(i))?;
                 }
             }
             ScoreFormat::Json => {
@@ -99,7 +97,37 @@ fn run_inner(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
         writeln!(out)?;
     }
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    Ok(if failed {
+        ExitCode::from(EXIT_ERROR)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The scores of every story of one file, and their follow-ups when asked. A story whose
+/// scoring panics is left out, with one line on standard error; `None` when the whole file
+/// failed.
+fn score_file(
+    path: &str,
+    text: &str,
+    config: &Config,
+    with_follow_ups: bool,
+) -> Option<(Vec<StoryScore>, Vec<Vec<FollowUp>>)> {
+    let analysis = isolate(|| format!("checking {path}"), || check_text(text, config))?;
+    let mut story_scores = Vec::new();
+    let mut follow_ups = Vec::new();
+    for index in 0..analysis.outline.stories.len() {
+        let cx = story_context(text, &analysis.outline, index, config);
+        let what = || format!("scoring story {} of {path}", index + 1);
+        let Some(story_score) = isolate(what, || score(&cx)) else {
+            continue;
+        };
+        if with_follow_ups {
+            follow_ups.push(isolate(what, || crate::score::follow_ups(&cx)).unwrap_or_default());
+        }
+        story_scores.push(story_score);
+    }
+    Some((story_scores, follow_ups))
 }
 
 /// One story: a table of the five dimensions with their reasons, the total, and the
@@ -107,11 +135,11 @@ fn run_inner(args: &ScoreArgs) -> anyhow::Result<ExitCode> {
 fn human(
     out: &mut impl Write,
     path: &str,
-    text: &str,
+    lines: &LineIndex,
     score: &StoryScore,
     follow_ups: Option<&Vec<FollowUp>>,
 ) -> std::io::Result<()> {
-    let (line, _) = super::output::line_col(text, score.range.start);
+    let (line, _) = lines.line_col(score.range.start);
     writeln!(out, "{path}:{line}: {}", score.title)?;
     for dimension in &score.dimensions {
         writeln!(
@@ -131,7 +159,7 @@ fn human(
         for follow_up in follow_ups {
             match &follow_up.answer {
                 Some((range, sentence)) => {
-                    let (line, _) = super::output::line_col(text, range.start);
+                    let (line, _) = lines.line_col(range.start);
                     writeln!(out, "    [x] {}", follow_up.question)?;
                     writeln!(out, "        line {line}: {sentence}")?;
                 }

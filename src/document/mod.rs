@@ -29,6 +29,18 @@ fn markdown_parser() -> Parser {
     parser
 }
 
+/// The byte order mark some editors write at the start of a UTF-8 file.
+pub const BOM: &str = "\u{feff}";
+
+/// `text` without its leading byte order mark, and whether it had one. Front matter counts
+/// only at the very start of a text, so a file's text is read through this before checking.
+pub fn strip_bom(text: &str) -> (&str, bool) {
+    match text.strip_prefix(BOM) {
+        Some(rest) => (rest, true),
+        None => (text, false),
+    }
+}
+
 /// Parses `text` from scratch, cut into chunks (see [`Syntax`]).
 pub fn parse(text: &str) -> Syntax {
     Syntax::parse(text)

@@ -139,6 +139,25 @@ fn is_list_line(line: &str) -> bool {
     digits > 0 && line[digits..].starts_with(['.', ')'])
 }
 
+/// The line break the text uses around byte `at`: that of the line break after it, else of the
+/// one before it. Only the lines around `at` are read, so that a fix costs what its story costs
+/// however long the file.
+pub fn line_break_at(text: &str, at: usize) -> &'static str {
+    let at = at.min(text.len());
+    let crlf = match text.as_bytes()[at..].iter().position(|&b| b == b'\n') {
+        Some(i) => text[..at + i].ends_with('\r'),
+        None => text.as_bytes()[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .is_some_and(|i| text[..i].ends_with('\r')),
+    };
+    if crlf {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
 /// An edit inserting `block` (a whole part, ending with a newline) at `at`, with the blank
 /// lines Markdown needs around it: none inside a list, one elsewhere.
 pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> TextEdit {
@@ -146,7 +165,7 @@ pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> Tex
     // Insert at a line start: move back over trailing blank space of the previous part.
     let before = &text[..at];
     let trimmed = before.trim_end_matches([' ', '\t', '\n', '\r']);
-    let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let line_break = line_break_at(text, at);
     // Inside a list, items follow each other; anything else gets a blank line before it, so
     // that no table, HTML block or paragraph above can swallow it.
     // A list item is only written tight against list lines on both sides.
@@ -173,7 +192,23 @@ pub fn insert_block(text: &str, at: usize, block: &str, form: &LabelForm) -> Tex
     if at < text.len() && !tight {
         body.push_str(line_break);
     }
-    TextEdit::replace(start..at, format!("{prefix}{body}"))
+    // Inside a line (a prose part ends at its last sentence), the rest of the line starts the
+    // paragraph after the new part, without the spaces that led into it.
+    let end = at + rest_of_line_lead(text, at);
+    TextEdit::replace(start..end, format!("{prefix}{body}"))
+}
+
+/// When `at` is inside a line that goes on with text, the length of the spaces and tabs after
+/// `at`; otherwise 0.
+fn rest_of_line_lead(text: &str, at: usize) -> usize {
+    if at == 0 || text[..at].ends_with('\n') {
+        return 0;
+    }
+    let rest = text[at..].split('\n').next().unwrap_or("");
+    if rest.trim().is_empty() {
+        return 0;
+    }
+    rest.len() - rest.trim_start_matches([' ', '\t']).len()
 }
 
 /// An edit adding the placeholder line `TODO: {prompt}` at the end of `part`, in its form (a
@@ -213,31 +248,39 @@ pub fn append_placeholder(text: &str, part: &crate::story::Part, prompt: &str) -
             last[..blank].to_string()
         }
     });
-    let empty = content.trim().is_empty();
-    let heading = part
-        .label
-        .as_ref()
-        .is_some_and(|l| matches!(l.form, LabelForm::Heading { .. }));
-    let line_break = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let gap = if empty && heading {
-        format!("{line_break}{line_break}")
-    } else {
-        line_break.to_string()
-    };
-    // A line right below would join the placeholder's paragraph (or turn it into a setext
-    // heading): keep a blank line between them.
+    let line_break = line_break_at(text, end);
+    // The placeholder is a paragraph of its own, so that it reads as one and deleting it
+    // deletes nothing of the user's: a blank line before it, and one after it when text
+    // follows.
+    let gap = format!("{line_break}{line_break}");
     let after = &text[end..];
-    let next_line = after
-        .strip_prefix(line_break)
-        .or_else(|| after.strip_prefix('\n'))
-        .map(|rest| rest.lines().next().unwrap_or(""));
-    let tail = if next_line.is_some_and(|l| !l.trim().is_empty()) {
-        line_break
+    let lead = rest_of_line_lead(text, end);
+    let tail = if lead > 0
+        || !after[lead..]
+            .split('\n')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .is_empty()
+    {
+        // The part ends inside a line (a prose part ends at its last sentence): the rest of
+        // the line becomes the paragraph after the placeholder.
+        format!("{line_break}{line_break}{indent}")
     } else {
-        ""
+        // A line right below would join the placeholder's paragraph (or turn it into a setext
+        // heading): keep a blank line between them.
+        let next_line = after
+            .strip_prefix(line_break)
+            .or_else(|| after.strip_prefix('\n'))
+            .map(|rest| rest.lines().next().unwrap_or(""));
+        if next_line.is_some_and(|l| !l.trim().is_empty()) {
+            line_break.to_string()
+        } else {
+            String::new()
+        }
     };
     Some(TextEdit::replace(
-        end..end,
+        end..end + lead,
         format!("{gap}{indent}{line}{tail}"),
     ))
 }
@@ -303,6 +346,15 @@ mod tests {
             render_part(PartKind::Learning, &bare, "a\nb"),
             "- Learning\n- TODO: a\n- TODO: b\n"
         );
+    }
+
+    #[test]
+    fn the_line_break_is_read_where_the_fix_goes() {
+        let text = "# A\r\nS.\r\n\n# B\nT.\n";
+        assert_eq!(line_break_at(text, 3), "\r\n");
+        assert_eq!(line_break_at(text, 14), "\n");
+        assert_eq!(line_break_at("x\r\nlast", 6), "\r\n");
+        assert_eq!(line_break_at("no break", 3), "\n");
     }
 
     #[test]

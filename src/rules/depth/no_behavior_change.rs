@@ -82,7 +82,7 @@ mod tests {
         let found = findings(text, ID);
         let fix = found[0].fix.clone().unwrap();
         let fixed = crate::document::apply_edits(text, &fix.edits);
-        assert_eq!(fixed, "# Wedding\n- Learning\n- I set up a reminder.\n  TODO: Evidence it stuck: where have you used the change since, and what happened?\n");
+        assert_eq!(fixed, "# Wedding\n- Learning\n- I set up a reminder.\n\n  TODO: Evidence it stuck: where have you used the change since, and what happened?\n");
         assert!(findings(&fixed, ID)[0].fix.is_none());
     }
 }

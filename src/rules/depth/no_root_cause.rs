@@ -96,7 +96,7 @@ mod tests {
         let fix = findings(SHALLOW, ID)[0].fix.clone().unwrap();
         assert_eq!(fix.title, "Insert a root-cause prompt");
         let fixed = apply_edits(SHALLOW, &fix.edits);
-        assert!(fixed.ends_with("I learned to be more careful.\nTODO: Root cause: why did it happen, beyond what went wrong? (an assumption, a habit, a fear)\n"), "{fixed}");
+        assert!(fixed.ends_with("I learned to be more careful.\n\nTODO: Root cause: why did it happen, beyond what went wrong? (an assumption, a habit, a fear)\n"), "{fixed}");
         // The placeholder is not an answer: the finding stays, without a second fix.
         let again = findings(&fixed, ID);
         assert_eq!(again.len(), 1);

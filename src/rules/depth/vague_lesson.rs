@@ -85,7 +85,7 @@ mod tests {
         assert_eq!(&text[found[0].range.clone()], "be more careful");
         let fixed = apply_edits(text, &found[0].fix.clone().unwrap().edits);
         assert!(
-            fixed.contains("more careful.\nTODO: The concrete change"),
+            fixed.contains("more careful.\n\nTODO: The concrete change"),
             "{fixed}"
         );
         assert!(findings(&fixed, ID)[0].fix.is_none());

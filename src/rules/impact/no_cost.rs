@@ -84,6 +84,6 @@ mod tests {
         let fix = findings(text, ID)[0].fix.clone().unwrap();
         assert_eq!(fix.title, "Insert a cost placeholder");
         let fixed = crate::document::apply_edits(text, &fix.edits);
-        assert_eq!(fixed, "# Gala\n## Result\nIt went fine.\nTODO: Add the cost: money, time, customers or people affected, with a number.\n");
+        assert_eq!(fixed, "# Gala\n## Result\nIt went fine.\n\nTODO: Add the cost: money, time, customers or people affected, with a number.\n");
     }
 }

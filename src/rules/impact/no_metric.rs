@@ -92,7 +92,7 @@ mod tests {
         let fix = findings(text, ID)[0].fix.clone().unwrap();
         assert_eq!(fix.title, "Insert a metric placeholder");
         let fixed = crate::document::apply_edits(text, &fix.edits);
-        assert!(fixed.ends_with("- I delivered the project.\n  TODO: Add a figure: how much, how many, for how long?\n"), "{fixed}");
+        assert!(fixed.ends_with("- I delivered the project.\n\n  TODO: Add a figure: how much, how many, for how long?\n"), "{fixed}");
         let again = findings(&fixed, ID);
         assert_eq!(again.len(), 1, "a placeholder is not a figure");
         assert!(again[0].fix.is_none());

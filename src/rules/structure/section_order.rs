@@ -64,11 +64,7 @@ fn fix(cx: &Context<'_>) -> Option<Fix> {
     let span = first.range.start..last.range.end;
     let tail = &cx.text[span.clone()];
     let trailing = &tail[tail.trim_end().len()..];
-    let line_break = if cx.text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
+    let line_break = crate::rules::fixes::line_break_at(cx.text, span.start);
     let separator = match first.label.as_ref().map(|l| &l.form) {
         Some(LabelForm::List { .. }) => line_break.to_string(),
         Some(LabelForm::Bold { .. } | LabelForm::Line) if !tail.contains("\n\n") => {

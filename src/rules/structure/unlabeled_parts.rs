@@ -46,11 +46,7 @@ impl Rule for UnlabeledParts {
 fn fix(cx: &Context<'_>) -> Fix {
     let level = cx.story.title.as_ref().map_or(2, |t| (t.level + 1).min(6));
     let hashes = "#".repeat(usize::from(level));
-    let line_break = if cx.text.contains("\r\n") {
-        "\r\n"
-    } else {
-        "\n"
-    };
+    let line_break = crate::rules::fixes::line_break_at(cx.text, cx.story.range.start);
     let edits = cx
         .story
         .parts
