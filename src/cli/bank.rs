@@ -9,8 +9,8 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use serde_json::json;
 
-use super::check::{read_text, Input};
-use super::output::{line_col, Report};
+use super::check::{decode, read_file, Input};
+use super::output::{LineIndex, Report};
 use super::EXIT_ERROR;
 use crate::analysis::check_text;
 use crate::bank::{competency_matrix, prompt_matrix, Matrix, StorySummary};
@@ -62,11 +62,18 @@ pub(super) fn load(paths: &[PathBuf], config: Option<&Path>) -> anyhow::Result<B
             anyhow::bail!("the bank is read from files and folders, not standard input");
         };
         let config = configs.for_file(path)?;
-        let text = read_text(path).with_context(|| path.display().to_string())?;
+        let bytes =
+            read_file(path, config.max_file_size()).with_context(|| path.display().to_string())?;
+        let (text, bom) = decode(&bytes).with_context(|| path.display().to_string())?;
+        let text = text.to_string();
         let analysis = check_text(&text, &config);
         reports.push(Report {
             path: input.display(),
+            file: Some(path.clone()),
+            bom,
             text,
+            original: None,
+            fixes: Vec::new(),
             analysis,
         });
         jobs.push((input, config));
@@ -125,7 +132,9 @@ fn run_inner(args: &BankArgs) -> anyhow::Result<ExitCode> {
             let report = &bank.reports[summary.file];
             StoryRef {
                 path: &report.path,
-                line: line_col(&report.text, summary.anchor.start).0,
+                line: LineIndex::new(&report.text)
+                    .line_col(summary.anchor.start)
+                    .0,
                 summary,
             }
         })

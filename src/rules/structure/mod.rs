@@ -43,8 +43,11 @@ pub fn has_substance(cx: &Context<'_>, kind: PartKind) -> bool {
         PartKind::Task => sentences
             .iter()
             .any(|s| substance.is_match(s) || cues.is_match(s)),
+        // The opening sentence sets the scene ("Last year I ran the stock count"): the
+        // Action is an act after it, unless the story is that one sentence.
         PartKind::Action => sentences
             .iter()
+            .skip(usize::from(sentences.len() > 1))
             .any(|s| tells_an_act(s) || cues.is_match(s)),
         PartKind::Result => sentences.iter().skip(1).any(|s| {
             substance.is_match(s) || cues.is_match(s) || crate::text::figures::has_figure(s)
