@@ -19,10 +19,15 @@ static IRREGULAR_PAST: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A verb the teller went on to do: "I managed to rebook", "I was eager and promised".
-static FIRST_PERSON_LATER_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:i|we)\b([^.;]{0,60}?)\b(?:(?:was|were) able to|managed to|tried to|decided to|chose to|started to|began to|went on to|offered to|agreed to|volunteered to|(and)) (?:then |also |quickly |finally )?([a-z]+)\b")
+static LATER_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:(?:was|were) able to|managed to|tried to|decided to|chose to|started to|began to|went on to|offered to|agreed to|volunteered to) (?:then |also |quickly |finally )?([a-z]+)\b")
         .expect("valid")
 });
+static AND_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\band (?:then |also |quickly |finally )?([a-z]+)\b").expect("valid")
+});
+static FIRST_PERSON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\b(?:i|we)\b").expect("valid"));
 
 static HABITUAL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(have|has|will|would|can|could|should|always|usually|often|generally)\b")
@@ -40,17 +45,58 @@ pub fn tells_an_act(sentence: &str) -> bool {
     FIRST_PERSON_VERB
         .captures_iter(sentence)
         .any(|caps| is_past_act(&caps[1].to_ascii_lowercase()))
-        || FIRST_PERSON_LATER_VERB.captures_iter(sentence).any(|caps| {
-            // "I have tried to", "we would try to": a habit or a wish, not an act.
-            if HABITUAL.is_match(&caps[1]) {
-                return false;
-            }
-            let verb = caps[3].to_ascii_lowercase();
-            // After "and" the verb must be in the past; after "managed to" any verb of doing.
-            if caps.get(2).is_some() {
-                is_past_act(&verb)
-            } else {
-                !STATE_VERB.is_match(&verb)
-            }
+        || LATER_VERB.captures_iter(sentence).any(|caps| {
+            // After "managed to", "was able to": any verb of doing.
+            teller_before(sentence, caps.get(0).map_or(0, |m| m.start()))
+                && !STATE_VERB.is_match(&caps[1].to_ascii_lowercase())
         })
+        || AND_VERB.captures_iter(sentence).any(|caps| {
+            // After "and", a verb in the past: "I was eager and promised".
+            teller_before(sentence, caps.get(0).map_or(0, |m| m.start()))
+                && is_past_act(&caps[1].to_ascii_lowercase())
+        })
+}
+
+/// Whether "I" or "we" stands earlier in the clause before byte `at`, with no "have",
+/// "would" or "always" after it ("I have tried to" is a habit or a wish, not an act).
+fn teller_before(sentence: &str, at: usize) -> bool {
+    let mut from = at.saturating_sub(60);
+    while !sentence.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &sentence[from..at];
+    let before = &before[before.rfind([';', ':']).map_or(0, |i| i + 1)..];
+    FIRST_PERSON
+        .find_iter(before)
+        .last()
+        .is_some_and(|subject| !HABITUAL.is_match(&before[subject.end()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tells_an_act;
+
+    #[test]
+    fn an_act_is_the_teller_doing_something() {
+        for act in [
+            "I called the client that afternoon.",
+            "We rebuilt the rota.",
+            "I quickly wrote to every parent.",
+            "I did my best and was able to win back two accounts.",
+            "I was tired and forgot the trays.",
+            "Then I ran the numbers again.",
+        ] {
+            assert!(tells_an_act(act), "{act}");
+        }
+        for state in [
+            "I was tired.",
+            "I thought the plan was fine.",
+            "I have tried to avoid mistakes.",
+            "We would try to plan ahead.",
+            "The client called me.",
+            "I had no budget.",
+        ] {
+            assert!(!tells_an_act(state), "{state}");
+        }
+    }
 }
