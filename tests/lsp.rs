@@ -1359,3 +1359,101 @@ I did it.
     assert!(hover.contains("spoken"), "{hover}");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn the_server_s_bank_and_starling_check_agree_on_which_files_hold_stories() {
+    let dir = bank();
+    let root = dir.path();
+    let files: &[(&str, &str)] = &[
+        ("stories/by-path.md", ""),
+        ("x.story.md", ""),
+        (
+            "notes/prompt.md",
+            "---\nprompt: Tell me about a failure\n---\n",
+        ),
+        ("notes/prompts.md", "---\nprompts: [Why?, How?]\n---\n"),
+        ("notes/question.md", "---\nquestion: Why?\n---\n"),
+        ("notes/questions.md", "---\nquestions:\n  - Why?\n---\n"),
+        ("notes/theme.md", "---\ntheme: star\n---\n"),
+        ("notes/starling.md", "---\nstarling: true\n---\n"),
+        ("notes/story.md", "---\nstory: yes\n---\n"),
+        ("notes/stories.md", "---\nstories: true\n---\n"),
+        ("notes/stories-false.md", "---\nstories: false\n---\n"),
+        ("notes/title.md", "---\ntitle: Notes\n---\n"),
+        ("notes/plain.md", ""),
+        ("notes/unclosed.md", "---\nprompt: never closed\n"),
+        ("notes/prompt.txt", "---\nprompt: not Markdown\n---\n"),
+        (".hidden/stories/hidden.md", ""),
+        (
+            "sub/starling.toml",
+            "include = [\"**/*.md\"]\nexclude = [\"drafts/**\"]\n",
+        ),
+        ("sub/any.md", ""),
+        (
+            "sub/drafts/draft.md",
+            "---\nprompt: excluded all the same\n---\n",
+        ),
+        ("sub/stories/included.md", ""),
+    ];
+    for (name, front) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        let text = if name.ends_with(".toml") {
+            front.to_string()
+        } else {
+            format!("{front}{WEAK}")
+        };
+        write(&path, &text);
+    }
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_starling"))
+        .args(["check", "."])
+        .current_dir(root)
+        .output()
+        .expect("runs starling check");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut by_cli: Vec<String> = stdout
+        .lines()
+        .filter_map(|line| line.split_once(':').map(|(path, _)| path))
+        .map(|path| path.trim_start_matches("./").to_string())
+        .filter(|path| root.join(path).is_file())
+        .collect();
+    by_cli.sort();
+    by_cli.dedup();
+
+    let mut client = Client::start(
+        root,
+        ClientSetup {
+            pull: true,
+            ..ClientSetup::default()
+        },
+    );
+    wait_scan_end(&mut client);
+    let report = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let root_uri = format!("{}/", support::uri(root));
+    let mut by_server: Vec<String> = report["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|item| item["uri"].as_str())
+        .filter_map(|uri| uri.strip_prefix(&root_uri).map(String::from))
+        .collect();
+    by_server.sort();
+    assert_eq!(by_server, by_cli, "{stdout}");
+    let expected = [
+        "notes/prompt.md",
+        "notes/prompts.md",
+        "notes/question.md",
+        "notes/questions.md",
+        "notes/starling.md",
+        "notes/stories.md",
+        "notes/story.md",
+        "notes/theme.md",
+        "stories/by-path.md",
+        "sub/any.md",
+        "sub/stories/included.md",
+        "x.story.md",
+    ];
+    assert_eq!(by_cli, expected, "{stdout}");
+    assert_eq!(client.shutdown(), Some(0));
+}
