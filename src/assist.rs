@@ -5,6 +5,10 @@
 //!
 //! Everything here speaks byte offsets and engine types; the language server converts.
 
+mod starling_toml;
+
+pub use starling_toml::config_rule_off;
+
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -377,50 +381,6 @@ pub fn disable_in_story(text: &str, story: &Story, rule: &str) -> Option<TextEdi
         at,
         format!("{lead}<!-- starling-disable {rule} -->{eol}"),
     ))
-}
-
-static RULES_TABLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?m)^[ \t]*\[[ \t]*rules[ \t]*\][ \t]*(?:#.*)?$").expect("valid")
-});
-static ANY_TABLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^[ \t]*\[").expect("valid"));
-
-/// An edit of `starling.toml` text (`None` when the file does not exist yet) that sets
-/// `rule = "off"` in its `[rules]` table, adding the table if needed.
-pub fn config_rule_off(source: Option<&str>, rule: &str) -> TextEdit {
-    let source = source.unwrap_or("");
-    let eol = line_break(source);
-    let entry = format!("{rule} = \"off\"");
-    if let Some(header) = RULES_TABLE.find(source) {
-        let body_start = next_line_start(source, header.end());
-        let body_end = ANY_TABLE
-            .find_at(source, body_start)
-            .map_or(source.len(), |m| m.start());
-        // An existing setting for the rule is replaced in place.
-        let key = Regex::new(&format!(
-            r#"(?m)^[ \t]*(?:{rule}|"{rule}")[ \t]*=.*$"#,
-            rule = regex::escape(rule)
-        ));
-        if let Ok(key) = key {
-            if let Some(found) = key.find(&source[body_start..body_end]) {
-                let range = body_start + found.start()..body_start + found.end();
-                let range = range.start..source[..range.end].trim_end_matches('\r').len();
-                return TextEdit::replace(range, entry);
-            }
-        }
-        let lead = if body_start == source.len() && !source.ends_with('\n') {
-            eol
-        } else {
-            ""
-        };
-        return TextEdit::insert(body_start, format!("{lead}{entry}{eol}"));
-    }
-    let lead = match source {
-        "" => String::new(),
-        s if s.ends_with("\n\n") || s.ends_with("\r\n\r\n") => String::new(),
-        s if s.ends_with('\n') => eol.to_string(),
-        _ => format!("{eol}{eol}"),
-    };
-    TextEdit::insert(source.len(), format!("{lead}[rules]{eol}{entry}{eol}"))
 }
 
 /// The text of a new story in theme `theme_name`: front matter naming its prompt and theme
@@ -925,25 +885,6 @@ mod tests {
         assert!(text.starts_with("# Launch\n<!-- starling-disable missing-learning -->\n"));
         let after = check_text(&text, &config);
         assert!(after.findings.iter().all(|f| f.rule != "missing-learning"));
-    }
-
-    #[test]
-    fn config_edits_add_or_replace_the_rule() {
-        let new = config_rule_off(None, "no-metric");
-        assert_eq!(apply_edits("", &[new]), "[rules]\nno-metric = \"off\"\n");
-        let source = "theme = \"star\"\n[rules]\nno-cost = \"error\"\n\n[speaking]\nwords-per-minute = 140\n";
-        let text = apply_edits(source, &[config_rule_off(Some(source), "no-metric")]);
-        assert_eq!(
-            text,
-            "theme = \"star\"\n[rules]\nno-metric = \"off\"\nno-cost = \"error\"\n\n[speaking]\nwords-per-minute = 140\n"
-        );
-        let text = apply_edits(source, &[config_rule_off(Some(source), "no-cost")]);
-        assert!(text.contains("[rules]\nno-cost = \"off\"\n\n"), "{text}");
-        let text = apply_edits(
-            "theme = \"star\"",
-            &[config_rule_off(Some("theme = \"star\""), "x")],
-        );
-        assert_eq!(text, "theme = \"star\"\n\n[rules]\nx = \"off\"\n");
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod score;
 pub mod story;
 pub mod text;
 pub mod theme;
+pub mod workspace;
 
 pub use analysis::{analyze, check_text, Analysis};
 pub use config::Config;

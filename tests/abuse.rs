@@ -278,6 +278,28 @@ fn ranges_past_the_end_and_inside_surrogate_pairs_are_clamped() {
     assert_eq!(client.shutdown(), Some(0));
 }
 
+/// Whether diagnostics of `big` were published so far.
+fn published(client: &Client, big: &TextDoc) -> bool {
+    client
+        .seen
+        .iter()
+        .any(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == big.uri)
+}
+
+/// The diagnostics of `big`, waiting as long as checking a big document in a debug build on a
+/// shared machine takes.
+fn big_diagnostics(client: &mut Client, big: &TextDoc) -> Vec<Value> {
+    let published = client.wait_for_within(
+        "the big document's diagnostics",
+        Duration::from_secs(300),
+        |m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == big.uri,
+    );
+    published["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 #[test]
 fn a_50_mb_document_does_not_stall_the_others_and_gets_a_note() {
     // A liveness bound, not a benchmark: generous for a debug build on a shared 2-core machine.
@@ -319,23 +341,12 @@ fn a_50_mb_document_does_not_stall_the_others_and_gets_a_note() {
         client_view(&diagnostics),
         engine_view(&other.text, &Config::default(), Encoding::Utf16)
     );
-    let big_published = |m: &Value| {
-        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == big.uri
-    };
     assert!(
-        !client.seen.iter().any(big_published),
+        !published(&client, &big),
         "the big document was checked before the other's change: nothing was tested"
     );
     // Checking 50 MB in a debug build on a shared machine takes a while.
-    let published = client.wait_for_within(
-        "the big document's diagnostics",
-        Duration::from_secs(300),
-        big_published,
-    );
-    let diagnostics = published["params"]["diagnostics"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let diagnostics = big_diagnostics(&mut client, &big);
     let note = diagnostics
         .iter()
         .find(|d| d["code"] == "large-file")
@@ -445,5 +456,150 @@ fn two_thousand_documents_opened_and_closed_are_dropped() {
         );
         assert_eq!(response["result"], Value::Null, "{response}");
     }
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_content_length_near_usize_max_is_a_parse_error_and_the_session_goes_on() {
+    let dir = bank();
+    let mut client = start(dir.path());
+    for length in ["18446744073709551615", "99999999999999"] {
+        client.send_raw(format!("Content-Length: {length}\r\n\r\n{{}}").as_bytes());
+        let response = client.response(&Value::Null);
+        assert_eq!(error_code(&response), Some(-32700), "{response}");
+    }
+    assert_serves(&mut client, dir.path(), "after.md");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn shutdown_and_exit_accept_params_absent_null_empty_object_or_empty_array() {
+    for params in [None, Some(json!(null)), Some(json!({})), Some(json!([]))] {
+        let dir = bank();
+        let mut client = start(dir.path());
+        assert_serves(&mut client, dir.path(), "before.md");
+        let with = |method: &str, id: Option<i64>| {
+            let mut message = json!({ "jsonrpc": "2.0", "method": method });
+            if let Some(id) = id {
+                message["id"] = json!(id);
+            }
+            if let Some(params) = &params {
+                message["params"] = params.clone();
+            }
+            message
+        };
+        let id = client.new_id();
+        client.send(with("shutdown", Some(id)));
+        let response = client.response(&json!(id));
+        assert!(response.get("error").is_none(), "{params:?}: {response}");
+        assert_eq!(response["result"], Value::Null, "{params:?}: {response}");
+        client.send(with("exit", None));
+        assert_eq!(client.wait_exit(), Some(0), "{params:?}");
+    }
+}
+
+/// A Markdown file of `stories` weak stories, each with its own title.
+fn many_stories(stories: usize) -> String {
+    (0..stories)
+        .map(|i| WEAK.replace("# Launch", &format!("# Launch {i}")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_big_document_under_max_file_size_does_not_hold_up_another_s_diagnostics() {
+    let dir = bank();
+    let mut client = start(dir.path());
+    let mut small = TextDoc::new(&dir.path().join("stories/small.md"), WEAK);
+    client.open(&small);
+    client.diagnostics(&small.uri, 1);
+    // About 300 KB: well under `max-file-size` (10 MB), and seconds to check from scratch.
+    let big = TextDoc::new(&dir.path().join("stories/big.md"), &many_stories(3_000));
+    assert!(big.text.len() < 10 * 1024 * 1024);
+    client.open(&big);
+    let end = small.text.len();
+    client.edit(
+        &mut small,
+        end..end,
+        "\n## Learning\nSince then I test first.\n",
+    );
+    let diagnostics = client.diagnostics(&small.uri, small.version);
+    assert_eq!(
+        client_view(&diagnostics),
+        engine_view(&small.text, &Config::default(), Encoding::Utf16)
+    );
+    assert!(
+        !published(&client, &big),
+        "the small document's diagnostics waited for the big document's check"
+    );
+    // The big document is a story file under the limit: it is checked in full, on its lane.
+    let stats = client.request(
+        "starling/stats",
+        json!({ "textDocument": { "uri": big.uri } }),
+    );
+    assert!(stats.is_object(), "{stats}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+/// Waits for the log line with which the server ends a scan of the story bank.
+fn bank_scanned(client: &mut Client) -> String {
+    let message = client.wait_for("the story bank scan", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|text| text.starts_with("story bank: "))
+    });
+    message["params"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_bank_skips_files_over_max_file_size_and_fifos_and_config_changes_still_apply() {
+    let dir = bank();
+    let config = dir.path().join("starling.toml");
+    std::fs::write(&config, "max-file-size = 4000\n").expect("writes");
+    std::fs::write(dir.path().join("stories/small.md"), WEAK).expect("writes");
+    std::fs::write(dir.path().join("stories/huge.md"), many_stories(100)).expect("writes");
+    let pipe = dir.path().join("stories/pipe.md");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("runs mkfifo");
+    assert!(made.success());
+
+    let mut client = start(dir.path());
+    assert_eq!(
+        bank_scanned(&mut client),
+        "story bank: 1 story files, 1 stories"
+    );
+    let doc = TextDoc::new(&dir.path().join("stories/small.md"), WEAK);
+    client.open(&doc);
+    let before = client.diagnostics(&doc.uri, 1);
+    assert!(before.iter().any(|d| d["code"] == "missing-learning"));
+
+    // The editor reports the FIFO as changed; reading it would block for good.
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": support::uri(&pipe), "type": 2 }] }),
+    );
+    std::fs::write(
+        &config,
+        "max-file-size = 4000\n[rules]\nmissing-learning = \"off\"\n",
+    )
+    .expect("writes");
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": support::uri(&config), "type": 2 }] }),
+    );
+    let after = client.wait_for("diagnostics without missing-learning", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == doc.uri
+            && m["params"]["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().all(|d| d["code"] != "missing-learning"))
+    });
+    assert_eq!(after["params"]["version"], json!(1));
     assert_eq!(client.shutdown(), Some(0));
 }

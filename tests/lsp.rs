@@ -1096,3 +1096,364 @@ fn documents_gone_cold_still_answer_and_check_right() {
     assert_eq!(warmed["fullChecks"], 2, "{warmed}");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+/// A client of the bank at `root` with the weak story open as `stories/launch.md`, its first
+/// diagnostics (which flag `missing-learning`) received.
+fn open_weak(root: &Path) -> (Client, TextDoc) {
+    let mut client = start(root);
+    let doc = TextDoc::new(&root.join("stories/launch.md"), WEAK);
+    client.open(&doc);
+    let diagnostics = client.diagnostics(&doc.uri, 1);
+    assert!(codes(&diagnostics).contains(&"missing-learning".to_string()));
+    (client, doc)
+}
+
+#[test]
+fn fix_all_waits_for_resolve_unless_asked_for_by_kind() {
+    let dir = bank();
+    let (mut client, doc) = open_weak(dir.path());
+    let fixed = starling::assist::fix_all(WEAK, &Config::default());
+    let ask = |client: &mut Client, only: Option<Value>| {
+        let mut context = json!({ "diagnostics": [] });
+        if let Some(only) = only {
+            context["only"] = only;
+        }
+        let title = doc.text.find("Launch").expect("title");
+        let result = client.request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": doc.uri }, "range": doc.range(title..title, Encoding::Utf16), "context": context }),
+        );
+        result.as_array().cloned().unwrap_or_default()
+    };
+    let applied = |edit: &Value| {
+        let mut copy = doc.clone();
+        let change = &edit["documentChanges"][0];
+        let changes = support::sequential(
+            &copy,
+            change["edits"].as_array().expect("edits"),
+            Encoding::Utf16,
+        );
+        for change in &changes {
+            copy.apply_change(change, Encoding::Utf16);
+        }
+        copy.text
+    };
+
+    // Asked at the cursor, as editors do on every move: fix-all comes without its edit.
+    let actions = ask(&mut client, None);
+    let lazy = action(&actions, "Fix all starling problems").clone();
+    assert!(lazy.get("edit").is_none(), "{lazy}");
+    assert!(action(&actions, "Insert a Learning part")
+        .get("edit")
+        .is_some());
+    let resolved = client.request("codeAction/resolve", lazy);
+    assert_eq!(applied(&resolved["edit"]), fixed);
+
+    // Asked for by kind: with its edit at once, and nothing else.
+    for kind in ["source.fixAll", "source"] {
+        let actions = ask(&mut client, Some(json!([kind])));
+        let eager = action(&actions, "Fix all starling problems");
+        assert_eq!(applied(&eager["edit"]), fixed, "{kind}");
+        assert!(actions.iter().all(|a| a["kind"] != "quickfix"), "{kind}");
+    }
+    // Quick fixes only: no fix-all.
+    let actions = ask(&mut client, Some(json!(["quickfix"])));
+    assert!(!actions.is_empty());
+    assert!(actions.iter().all(|a| a["kind"] == "quickfix"));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn the_workspace_silence_keeps_starling_toml_valid_however_it_writes_rules() {
+    let shapes = [
+        "rules = { no-cost = \"warning\" }\n",
+        "rules.no-cost = \"warning\"\n",
+        "[rules]\n'no-cost' = \"warning\"\n",
+        "theme = \"star\" # the default\n\n[rules]\n\"no-cost\" = \"warning\"\n",
+    ];
+    for shape in shapes {
+        let dir = bank();
+        let config_path = dir.path().join("starling.toml");
+        write(&config_path, shape);
+        let path = dir.path().join("stories/launch.md");
+        let mut client = start(dir.path());
+        let doc = TextDoc::new(&path, WEAK);
+        client.open(&doc);
+        client.diagnostics(&doc.uri, 1);
+        let title = doc.text.find("Launch").expect("title");
+        let actions = client.code_actions(&doc, title..title);
+        let silence = action(
+            &actions,
+            "Disable speaking-time in this workspace (starling.toml)",
+        );
+        let change = &silence["edit"]["documentChanges"][0];
+        let mut config = TextDoc::new(&config_path, shape);
+        assert_eq!(change["textDocument"]["uri"], config.uri);
+        let changes = support::sequential(
+            &config,
+            change["edits"].as_array().expect("edits"),
+            Encoding::Utf16,
+        );
+        for change in &changes {
+            config.apply_change(change, Encoding::Utf16);
+        }
+        let table: toml::Table = toml::from_str(&config.text)
+            .unwrap_or_else(|err| panic!("{shape:?} became invalid TOML: {err}\n{}", config.text));
+        assert_eq!(
+            table["rules"]["speaking-time"].as_str(),
+            Some("off"),
+            "{}",
+            config.text
+        );
+        assert_eq!(
+            table["rules"]["no-cost"].as_str(),
+            Some("warning"),
+            "{}",
+            config.text
+        );
+        assert!(
+            Config::from_toml(&config.text, None).is_ok(),
+            "{}",
+            config.text
+        );
+        if shape.contains("# the default") {
+            assert!(config.text.contains("# the default"), "{}", config.text);
+        }
+        assert_eq!(client.shutdown(), Some(0));
+    }
+}
+
+#[test]
+fn invalid_editor_settings_keep_the_last_valid_ones_and_say_editor_settings() {
+    let dir = bank();
+    let (mut client, mut doc) = open_weak(dir.path());
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "starling": { "rules": { "missing-learning": "off" } } } }),
+    );
+    let valid = client.next_diagnostics(&doc.uri);
+    assert!(!codes(&valid).contains(&"missing-learning".to_string()));
+
+    let invalid = [
+        json!({ "rules": { "no-cost": "loud" } }),
+        json!({ "rules": { "no-csot": "off" } }),
+        json!({ "theme": 3 }),
+    ];
+    for settings in invalid {
+        client.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": { "starling": settings } }),
+        );
+        let shown = client.wait_for("an error message", |m| {
+            m["method"] == "window/showMessage" && m["params"]["type"] == 1
+        });
+        let message = shown["params"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains("editor settings"), "{settings}: {message}");
+        assert!(!message.contains("starling.toml"), "{settings}: {message}");
+        // The last valid settings still hold.
+        let end = doc.text.len();
+        client.edit(&mut doc, end..end, "\nWe shipped late.\n");
+        let diagnostics = client.diagnostics(&doc.uri, doc.version);
+        assert!(
+            !codes(&diagnostics).contains(&"missing-learning".to_string()),
+            "{settings}: {diagnostics:?}"
+        );
+    }
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn diagnostics_are_published_under_the_uri_the_client_sent() {
+    let dir = bank();
+    let stories = dir.path().join("stories");
+    let plain = stories.join("plain.md");
+    let host = stories.join("host.md");
+    let accented = stories.join("café.md");
+    let raw = |path: &Path| path.to_str().expect("UTF-8 path").to_string();
+    let sent = [
+        format!("file:{}", raw(&plain)),
+        format!("file://localhost{}", raw(&host)),
+        format!("file://{}", raw(&accented)),
+    ];
+    let mut client = start(dir.path());
+    for uri in &sent {
+        let doc = TextDoc {
+            uri: uri.clone(),
+            text: WEAK.to_string(),
+            version: 1,
+        };
+        client.open(&doc);
+        let diagnostics = client.diagnostics(uri, 1);
+        assert!(
+            codes(&diagnostics).contains(&"missing-learning".to_string()),
+            "{uri}: {diagnostics:?}"
+        );
+    }
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_code_action_range_past_the_last_line_is_clamped_to_the_end() {
+    let dir = bank();
+    let (mut client, doc) = open_weak(dir.path());
+    let result = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": doc.uri },
+            "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 9999, "character": 0 } },
+            "context": { "diagnostics": [] } }),
+    );
+    let actions = result.as_array().cloned().unwrap_or_default();
+    let whole = client.code_actions(&doc, 0..doc.text.len());
+    let titles = |actions: &[Value]| {
+        let mut titles: Vec<String> = actions
+            .iter()
+            .map(|a| a["title"].as_str().unwrap_or_default().to_string())
+            .collect();
+        titles.sort();
+        titles
+    };
+    assert!(titles(&actions).contains(&"Insert a Learning part".to_string()));
+    assert_eq!(titles(&actions), titles(&whole));
+    // Wholly past the end: the end of the text, where a new story goes.
+    let result = client.request(
+        "textDocument/codeAction",
+        json!({ "textDocument": { "uri": doc.uri },
+            "range": { "start": { "line": 500, "character": 3 }, "end": { "line": 9999, "character": 0 } },
+            "context": { "diagnostics": [] } }),
+    );
+    let actions = result.as_array().cloned().unwrap_or_default();
+    action(&actions, "New story");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn an_outline_of_more_stories_than_it_lists_is_bounded_and_in_order() {
+    let dir = bank();
+    let path = dir.path().join("stories/headings.md");
+    // Two headings a story; 2,100 stories, more than the 2,000 an outline lists.
+    let text: String = (0..2_100)
+        .map(|i| {
+            format!(
+                "# Story {i}
+## Action
+I did it.
+"
+            )
+        })
+        .collect();
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, &text);
+    client.open(&doc);
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": doc.uri } }),
+    );
+    let symbols = symbols.as_array().cloned().unwrap_or_default();
+    assert_eq!(symbols.len(), 2_000);
+    for (i, symbol) in symbols.iter().enumerate() {
+        assert_eq!(symbol["name"], format!("Story {i}"));
+        assert_eq!(symbol["range"]["start"]["line"], json!(i * 3));
+    }
+    // The document still answers other requests.
+    let hover = client.hover(&doc, text.find("Story 1\n").expect("title"));
+    assert!(hover.contains("spoken"), "{hover}");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn the_server_s_bank_and_starling_check_agree_on_which_files_hold_stories() {
+    let dir = bank();
+    let root = dir.path();
+    let files: &[(&str, &str)] = &[
+        ("stories/by-path.md", ""),
+        ("x.story.md", ""),
+        (
+            "notes/prompt.md",
+            "---\nprompt: Tell me about a failure\n---\n",
+        ),
+        ("notes/prompts.md", "---\nprompts: [Why?, How?]\n---\n"),
+        ("notes/question.md", "---\nquestion: Why?\n---\n"),
+        ("notes/questions.md", "---\nquestions:\n  - Why?\n---\n"),
+        ("notes/theme.md", "---\ntheme: star\n---\n"),
+        ("notes/starling.md", "---\nstarling: true\n---\n"),
+        ("notes/story.md", "---\nstory: yes\n---\n"),
+        ("notes/stories.md", "---\nstories: true\n---\n"),
+        ("notes/stories-false.md", "---\nstories: false\n---\n"),
+        ("notes/title.md", "---\ntitle: Notes\n---\n"),
+        ("notes/plain.md", ""),
+        ("notes/unclosed.md", "---\nprompt: never closed\n"),
+        ("notes/prompt.txt", "---\nprompt: not Markdown\n---\n"),
+        (".hidden/stories/hidden.md", ""),
+        (
+            "sub/starling.toml",
+            "include = [\"**/*.md\"]\nexclude = [\"drafts/**\"]\n",
+        ),
+        ("sub/any.md", ""),
+        (
+            "sub/drafts/draft.md",
+            "---\nprompt: excluded all the same\n---\n",
+        ),
+        ("sub/stories/included.md", ""),
+    ];
+    for (name, front) in files {
+        let path = root.join(name);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+        let text = if name.ends_with(".toml") {
+            front.to_string()
+        } else {
+            format!("{front}{WEAK}")
+        };
+        write(&path, &text);
+    }
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_starling"))
+        .args(["check", "."])
+        .current_dir(root)
+        .output()
+        .expect("runs starling check");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut by_cli: Vec<String> = stdout
+        .lines()
+        .filter_map(|line| line.split_once(':').map(|(path, _)| path))
+        .map(|path| path.trim_start_matches("./").to_string())
+        .filter(|path| root.join(path).is_file())
+        .collect();
+    by_cli.sort();
+    by_cli.dedup();
+
+    let mut client = Client::start(
+        root,
+        ClientSetup {
+            pull: true,
+            ..ClientSetup::default()
+        },
+    );
+    wait_scan_end(&mut client);
+    let report = client.request("workspace/diagnostic", json!({ "previousResultIds": [] }));
+    let root_uri = format!("{}/", support::uri(root));
+    let mut by_server: Vec<String> = report["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|item| item["uri"].as_str())
+        .filter_map(|uri| uri.strip_prefix(&root_uri).map(String::from))
+        .collect();
+    by_server.sort();
+    assert_eq!(by_server, by_cli, "{stdout}");
+    let expected = [
+        "notes/prompt.md",
+        "notes/prompts.md",
+        "notes/question.md",
+        "notes/questions.md",
+        "notes/starling.md",
+        "notes/stories.md",
+        "notes/story.md",
+        "notes/theme.md",
+        "stories/by-path.md",
+        "sub/any.md",
+        "sub/stories/included.md",
+        "x.story.md",
+    ];
+    assert_eq!(by_cli, expected, "{stdout}");
+    assert_eq!(client.shutdown(), Some(0));
+}

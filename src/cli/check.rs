@@ -14,6 +14,7 @@ use super::output::{self, Report};
 use super::{write, FailOn, EXIT_ERROR, EXIT_FINDINGS};
 use crate::analysis::{check_text, isolate};
 use crate::config::{self, Config, ConfigError};
+use crate::workspace;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -407,39 +408,16 @@ fn collect_inputs(paths: &[PathBuf], configs: &mut ConfigCache) -> anyhow::Resul
             }
             Err(err) => anyhow::bail!("{}: {err}", path.display()),
         }
-        let walker = ignore::WalkBuilder::new(path)
-            .hidden(true)
-            .git_ignore(true)
-            .require_git(false)
-            .build();
+        let fallback = std::path::absolute(path).unwrap_or_else(|_| path.clone());
         let mut found = Vec::new();
-        for entry in walker {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    eprintln!("starling: {err}");
-                    continue;
-                }
-            };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
-                continue;
-            }
-            let file = entry.path();
-            let config = configs.for_file(file)?;
-            let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
-            let root = match config.path().and_then(Path::parent) {
-                Some(dir) => dir.to_path_buf(),
-                None => std::path::absolute(path).unwrap_or_else(|_| path.clone()),
-            };
-            let relative = absolute.strip_prefix(&root).unwrap_or(file);
-            if config.is_excluded(relative) {
-                continue;
-            }
-            let is_markdown = file.extension().is_some_and(|e| {
-                e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
+        for file in workspace::walk(path, |err| eprintln!("starling: {err}")) {
+            let config = configs.for_file(&file)?;
+            let root = workspace::include_root(&config, Some(&fallback));
+            let verdict = workspace::verdict(&config, root.as_deref(), &file, || {
+                workspace::read_head(&file)
             });
-            if config.is_story_path(relative) || (is_markdown && front_matter_says_stories(file)) {
-                found.push(file.to_path_buf());
+            if verdict.holds_stories() {
+                found.push(file);
             }
         }
         if found.is_empty() {
@@ -449,35 +427,6 @@ fn collect_inputs(paths: &[PathBuf], configs: &mut ConfigCache) -> anyhow::Resul
         inputs.extend(found.into_iter().map(Input::File));
     }
     Ok(inputs)
-}
-
-/// Whether a Markdown file's front matter says it holds stories.
-fn front_matter_says_stories(path: &Path) -> bool {
-    let Ok(file) = std::fs::File::open(path) else {
-        return false;
-    };
-    let mut head = String::new();
-    if file.take(4096).read_to_string(&mut head).is_err() {
-        return false;
-    }
-    let head = crate::document::strip_bom(&head).0;
-    if !head.starts_with("---") {
-        return false;
-    }
-    let end = head[3..].find("\n---").map_or(head.len(), |i| i + 3);
-    let block = &head[..end];
-    block.lines().skip(1).any(|line| {
-        let key = line
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        matches!(
-            key.as_str(),
-            "prompt" | "prompts" | "theme" | "starling" | "stories"
-        )
-    })
 }
 
 /// Why a folder gave no story files: the globs searched, and the other way in.

@@ -376,7 +376,7 @@ fn heading_starts(tree: &Tree) -> Vec<usize> {
 /// Where the front matter ends (after its closing line) if the text opens with one and closes
 /// it, as tree-sitter-md reads it: a line of exactly `---` (or `+++`), then any lines, then
 /// another such line ended by a line break.
-fn front_matter_end<S: Source + ?Sized>(text: &S) -> Option<usize> {
+pub fn front_matter_end<S: Source + ?Sized>(text: &S) -> Option<usize> {
     // The opening line may be indented by up to three spaces.
     let indent = (0..3).take_while(|&i| byte(text, i) == Some(b' ')).count();
     let marker = match byte(text, indent)? {

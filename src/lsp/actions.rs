@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
 
-use tower_lsp::lsp_types::{
+use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions,
     DocumentChangeOperation, DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier,
-    ResourceOp, TextDocumentEdit, Url, WorkspaceEdit,
+    ResourceOp, TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
 use super::session::{ClientFlags, Snapshot};
@@ -23,12 +23,14 @@ use crate::document::{PositionEncoding, TextEdit};
 pub const FIX_ALL: &str = "source.fixAll.starling";
 /// The kind of the "New story" action.
 pub const NEW_STORY: &str = "refactor.starling.newStory";
+/// The title of the fix-all source action.
+pub const FIX_ALL_TITLE: &str = "Fix all starling problems";
 /// The title of the action labelling a story told in plain paragraphs.
 pub const LABEL_PARTS: &str = "Label STAR parts";
 
 /// The `starling.toml` a workspace-wide silence goes to.
 pub struct ConfigTarget {
-    pub uri: Url,
+    pub uri: Uri,
     /// Its text, `None` when it does not exist yet.
     pub source: Option<String>,
     /// Its version when it is open in the editor.
@@ -37,7 +39,7 @@ pub struct ConfigTarget {
 
 /// What the code-action request asks about.
 pub struct Request<'a> {
-    pub uri: &'a Url,
+    pub uri: &'a Uri,
     pub range: Range<usize>,
     pub only: Option<&'a [CodeActionKind]>,
     pub encoding: PositionEncoding,
@@ -140,18 +142,22 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
             }
         }
 
+        // Fix-all costs a check of the whole file per round of fixes: it is only offered
+        // where it can be left for `codeAction/resolve`, or when asked for by kind, in which
+        // case the handler resolves it before answering.
         let fix_all_kind = CodeActionKind::new(FIX_ALL);
         let fixable = snapshot.findings().iter().any(|f| f.fix.is_some());
-        if fixable && wanted(&fix_all_kind) {
-            let fixed = assist::fix_all(text, &snapshot.config);
-            if let Some(diff) = assist::diff_edit(text, &fixed) {
-                out.push(CodeActionOrCommand::CodeAction(CodeAction {
-                    title: "Fix all starling problems".to_string(),
-                    kind: Some(fix_all_kind),
-                    edit: Some(edit(vec![diff])),
-                    ..CodeAction::default()
-                }));
-            }
+        let lazy_or_asked = request.flags.resolve_edits || request.only.is_some();
+        if fixable && lazy_or_asked && wanted(&fix_all_kind) {
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: FIX_ALL_TITLE.to_string(),
+                kind: Some(fix_all_kind),
+                data: Some(serde_json::json!({
+                    "fixAll": request.uri.as_str(),
+                    "version": snapshot.version,
+                })),
+                ..CodeAction::default()
+            }));
         }
     }
 
@@ -168,10 +174,36 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
     out
 }
 
+/// The document a fix-all action left for `codeAction/resolve` fixes, from its `data`.
+pub fn fix_all_target(action: &CodeAction) -> Option<Uri> {
+    let data = action.data.as_ref()?;
+    data.get("fixAll")?.as_str()?.parse().ok()
+}
+
+/// The edit of a fix-all action: every fix applied, as `starling check --fix` does. `None`
+/// when nothing changes. Costs a check of the whole file per round of fixes.
+pub fn fix_all_edit(
+    snapshot: &Snapshot,
+    uri: &Uri,
+    encoding: PositionEncoding,
+    flags: &ClientFlags,
+) -> Option<WorkspaceEdit> {
+    let text = &*snapshot.text();
+    let fixed = assist::fix_all(text, &snapshot.config);
+    let diff = assist::diff_edit(text, &fixed)?;
+    let doc = &*snapshot.rope();
+    Some(document_edit(
+        uri,
+        Some(snapshot.version),
+        vec![to_lsp::text_edit(doc, &diff, encoding)],
+        flags,
+    ))
+}
+
 /// An edit setting `rule` to "off" in the workspace's `starling.toml`, creating the file if
 /// needed. `None` when the client cannot create files and the file does not exist.
 fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Option<WorkspaceEdit> {
-    let edit = assist::config_rule_off(target.source.as_deref(), rule);
+    let edit = assist::config_rule_off(target.source.as_deref(), rule)?;
     let source = target.source.clone().unwrap_or_default();
     let doc = Rope::from_str(&source);
     let text_edit = to_lsp::text_edit(&doc, &edit, request.encoding);
@@ -210,9 +242,9 @@ fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Opti
 
 /// Edits of one document: at `version` when it is open, unversioned when it is not.
 fn document_edit(
-    uri: &Url,
+    uri: &Uri,
     version: Option<i32>,
-    edits: Vec<tower_lsp::lsp_types::TextEdit>,
+    edits: Vec<tower_lsp_server::ls_types::TextEdit>,
     flags: &ClientFlags,
 ) -> WorkspaceEdit {
     if flags.document_changes {

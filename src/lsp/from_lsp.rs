@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use tower_lsp::lsp_types::{self as lsp, ClientCapabilities, PositionEncodingKind, Url};
+use tower_lsp_server::ls_types::{self as lsp, ClientCapabilities, PositionEncodingKind, Uri};
 
 use crate::config::RawConfig;
 use crate::document::{Position, PositionEncoding, Span};
@@ -28,12 +28,30 @@ pub fn span(range: lsp::Range) -> Span {
     Span::new(position(range.start), position(range.end))
 }
 
+/// The bytes `range` covers in `doc`, with positions past the last line at the end of the
+/// text, and a range given backwards put right.
+pub fn byte_range(
+    doc: &ropey::Rope,
+    range: lsp::Range,
+    encoding: PositionEncoding,
+) -> std::ops::Range<usize> {
+    let offset = |at: lsp::Position| {
+        if at.line as usize >= doc.len_lines() {
+            doc.len_bytes()
+        } else {
+            crate::document::position_to_byte(doc, position(at), encoding)
+        }
+    };
+    let (start, end) = (offset(range.start), offset(range.end));
+    start.min(end)..start.max(end)
+}
+
 /// The file a URI names, if it is a `file:` URI.
-pub fn path(uri: &Url) -> Option<PathBuf> {
-    if uri.scheme() != "file" {
+pub fn path(uri: &Uri) -> Option<PathBuf> {
+    if !uri.scheme().as_str().eq_ignore_ascii_case("file") {
         return None;
     }
-    uri.to_file_path().ok()
+    uri.to_file_path().map(std::borrow::Cow::into_owned)
 }
 
 /// Editor settings (`initializationOptions`, or the `starling` section of the settings) as a
@@ -47,7 +65,15 @@ pub fn raw_config(value: &serde_json::Value) -> Result<RawConfig, String> {
     if let Some(map) = value.as_object_mut() {
         map.retain(|_, v| !v.is_null());
     }
-    serde_json::from_value(value).map_err(|err| format!("invalid starling settings: {err}"))
+    serde_json::from_value(value).map_err(|err| format!("invalid editor settings: {err}"))
+}
+
+/// `Ok` when the editor settings `layer` make a valid configuration on their own, else the
+/// message to show, which names the editor settings rather than any `starling.toml`.
+pub fn valid_editor_layer(layer: RawConfig) -> Result<(), String> {
+    crate::Config::from_raw(layer, None, None)
+        .map(|_| ())
+        .map_err(|err| format!("invalid editor settings: {}", err.message()))
 }
 
 /// The `starling` section of `workspace/didChangeConfiguration` settings, or the settings
@@ -67,5 +93,12 @@ pub fn settings_section(settings: &serde_json::Value) -> Option<&serde_json::Val
 }
 
 const KNOWN_KEYS: &[&str] = &[
-    "theme", "include", "exclude", "rules", "phrases", "speaking", "lsp",
+    "theme",
+    "include",
+    "exclude",
+    "rules",
+    "phrases",
+    "speaking",
+    "lsp",
+    "max-file-size",
 ];

@@ -19,8 +19,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::sync::Notify;
-use tower_lsp::jsonrpc::{Error, Id, Request, Response};
-use tower_lsp::{LspService, Server};
+use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
+use tower_lsp_server::{LspService, Server};
 
 use server::Backend;
 use session::{Level, Session};
@@ -66,8 +66,9 @@ fn one_malloc_arena() {
 
 async fn serve(level: Level) -> bool {
     let mut session = None;
+    let aliases = framing::Aliases::default();
     let (service, socket) = LspService::build(|client| {
-        let shared = Session::new(client, level);
+        let shared = Session::new(client, level, aliases.clone());
         session = Some(shared.clone());
         Backend { session: shared }
     })
@@ -77,9 +78,10 @@ async fn serve(level: Level) -> bool {
     let service = ExitWatch {
         inner: service,
         exited: exited.clone(),
+        session: session.clone(),
     };
     let (stdin, relay_end) = tokio::io::duplex(64 * 1024);
-    tokio::spawn(framing::relay(tokio::io::stdin(), relay_end));
+    tokio::spawn(framing::relay(tokio::io::stdin(), relay_end, aliases));
     let stdout = tokio::io::stdout();
     let server = Server::new(stdin, stdout, socket)
         .concurrency_level(CONCURRENCY)
@@ -92,10 +94,13 @@ async fn serve(level: Level) -> bool {
 }
 
 /// Passes every message to the server and signals when `exit` arrives, so that the process
-/// ends even if the client keeps its end of the pipe open.
+/// ends even if the client keeps its end of the pipe open. It also reads, from `initialize`,
+/// the one capability the LSP types do not decode: `workspace.diagnostic` (the types read the
+/// specification's `workspace.diagnostics`, which VS Code sends).
 struct ExitWatch<S> {
     inner: S,
     exited: Arc<Notify>,
+    session: Option<Arc<Session>>,
 }
 
 impl<S> tower::Service<Request> for ExitWatch<S>
@@ -118,6 +123,16 @@ where
                 _ => Error::parse_error(),
             };
             return Box::pin(async move { Ok(Some(Response::from_error(Id::Null, error))) });
+        }
+        if request.method() == "initialize" {
+            let refresh = request
+                .params()
+                .and_then(|p| p.pointer("/capabilities/workspace/diagnostic/refreshSupport"))
+                .and_then(serde_json::Value::as_bool)
+                .unwrap_or(false);
+            if let Some(session) = &self.session {
+                session.pull_refresh.store(refresh, Ordering::SeqCst);
+            }
         }
         let is_exit = request.method() == "exit";
         let future = self.inner.call(request);

@@ -4,9 +4,9 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use tower_lsp::jsonrpc::Result;
-use tower_lsp::lsp_types::*;
-use tower_lsp::LanguageServer;
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::LanguageServer;
 
 use super::actions::{self, ConfigTarget};
 use super::session::{ClientFlags, Level, OpenDoc, Session, Snapshot};
@@ -15,8 +15,36 @@ use crate::assist;
 use crate::config::RawConfig;
 use crate::document::position_to_byte;
 
+/// The most stories `textDocument/documentSymbol` lists: the first ones, in order.
+pub const MAX_SYMBOLS: usize = 2_000;
+
 pub struct Backend {
     pub session: Arc<Session>,
+}
+
+/// Runs `work` on a blocking thread, so that it holds up no other request; `None` when the
+/// request was cancelled before the work started, or the work panicked.
+async fn off_the_loop<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    /// Marks the request cancelled when its future is dropped unfinished.
+    struct Cancel(Arc<std::sync::atomic::AtomicBool>);
+    impl Drop for Cancel {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+    let cancelled = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let guard = Cancel(cancelled.clone());
+    let result = tokio::task::spawn_blocking(move || {
+        if cancelled.load(Ordering::SeqCst) {
+            return None;
+        }
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).ok()
+    })
+    .await
+    .ok()
+    .flatten();
+    drop(guard);
+    result
 }
 
 /// The parameters of `starling/stats`.
@@ -44,6 +72,46 @@ impl Backend {
         }))
     }
 
+    /// The fix-all edit of `snapshot`, computed off the request loop; a cancelled request
+    /// leaves the work undone if it has not started.
+    async fn fix_all_edit(&self, snapshot: &Arc<Snapshot>, uri: &Uri) -> Option<WorkspaceEdit> {
+        let (encoding, flags) = {
+            let state = self.session.state();
+            (state.encoding, state.flags.clone())
+        };
+        let snapshot = snapshot.clone();
+        let uri = uri.clone();
+        off_the_loop(move || actions::fix_all_edit(&snapshot, &uri, encoding, &flags))
+            .await
+            .flatten()
+    }
+
+    /// The `starling.toml` a workspace-wide silence of a finding in `uri` goes to.
+    fn config_target(&self, snapshot: &Snapshot, uri: &Uri) -> Option<ConfigTarget> {
+        let folders = self.session.state().folders.clone();
+        let file = from_lsp::path(uri);
+        let path = actions::config_path(snapshot, file.as_deref(), &folders)?;
+        let target_uri = Uri::from_file_path(&path)?;
+        let open = self
+            .session
+            .state()
+            .docs
+            .get(&target_uri)
+            .map(|doc| (doc.text.to_str().into_owned(), doc.version));
+        Some(match open {
+            Some((text, version)) => ConfigTarget {
+                uri: target_uri,
+                source: Some(text),
+                version: Some(version),
+            },
+            None => ConfigTarget {
+                uri: target_uri,
+                source: std::fs::read_to_string(&path).ok(),
+                version: None,
+            },
+        })
+    }
+
     /// The byte offset of `position` in `snapshot`, `None` past the last line.
     fn offset(&self, snapshot: &Snapshot, position: Position) -> Option<usize> {
         let encoding = self.session.state().encoding;
@@ -62,17 +130,23 @@ impl Backend {
         let Some(section) = from_lsp::settings_section(settings) else {
             return;
         };
-        match from_lsp::raw_config(section) {
-            Ok(raw) => {
+        let accepted = from_lsp::raw_config(section).and_then(|raw| {
+            let mut init_options = self.session.state().init_options.clone();
+            // Settings sent after start speak for the editor now: a key they name, even as
+            // null (unset), replaces what the initialization options said.
+            for key in ["theme", "rules", "include", "exclude", "phrases"] {
+                if section.get(key).is_some() {
+                    init_options.clear(key);
+                }
+            }
+            from_lsp::valid_editor_layer(init_options.clone().merge(raw.clone()))?;
+            Ok((init_options, raw))
+        });
+        match accepted {
+            Ok((init_options, raw)) => {
                 {
                     let mut state = self.session.state();
-                    // Settings sent after start speak for the editor now: a key they name,
-                    // even as null (unset), replaces what the initialization options said.
-                    for key in ["theme", "rules", "include", "exclude", "phrases"] {
-                        if section.get(key).is_some() {
-                            state.init_options.clear(key);
-                        }
-                    }
+                    state.init_options = init_options;
                     state.settings = raw;
                 }
                 self.config_changed().await;
@@ -125,7 +199,6 @@ impl Backend {
     }
 }
 
-#[tower_lsp::async_trait]
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let capabilities = &params.capabilities;
@@ -134,14 +207,12 @@ impl LanguageServer for Backend {
         let workspace = capabilities.workspace.as_ref();
         let flags = ClientFlags {
             // Pull only where the client can be told to pull again after a configuration
-            // change. lsp-types reads `workspace.diagnostic.refreshSupport`; VS Code sends
-            // `workspace.diagnostics` and Neovim nothing, so both get push, which they show
-            // just as well and which stays current without a refresh.
+            // change, as it says in `workspace.diagnostic.refreshSupport` (read before the
+            // params were decoded, see `ExitWatch`); VS Code sends `workspace.diagnostics` and
+            // Neovim nothing, so both get push, which they show just as well and which stays
+            // current without a refresh.
             pull_diagnostics: text_document.is_some_and(|t| t.diagnostic.is_some())
-                && workspace
-                    .and_then(|w| w.diagnostic.as_ref())
-                    .and_then(|d| d.refresh_support)
-                    .unwrap_or(false),
+                && self.session.pull_refresh.load(Ordering::SeqCst),
             watched_files_dynamic: workspace
                 .and_then(|w| w.did_change_watched_files.as_ref())
                 .and_then(|d| d.dynamic_registration)
@@ -160,6 +231,10 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.workspace_edit.as_ref())
                 .and_then(|e| e.resource_operations.as_ref())
                 .is_some_and(|ops| ops.contains(&ResourceOperationKind::Create)),
+            resolve_edits: text_document
+                .and_then(|t| t.code_action.as_ref())
+                .and_then(|c| c.resolve_support.as_ref())
+                .is_some_and(|r| r.properties.iter().any(|p| p == "edit")),
         };
         let mut folders: Vec<std::path::PathBuf> = params
             .workspace_folders
@@ -174,7 +249,9 @@ impl LanguageServer for Backend {
         let init_options = match params.initialization_options.as_ref() {
             Some(value) => {
                 let section = from_lsp::settings_section(value).unwrap_or(value);
-                match from_lsp::raw_config(section) {
+                match from_lsp::raw_config(section)
+                    .and_then(|raw| from_lsp::valid_editor_layer(raw.clone()).map(|()| raw))
+                {
                     Ok(raw) => raw,
                     Err(message) => {
                         self.session.log_later(Level::Error, message);
@@ -200,6 +277,7 @@ impl LanguageServer for Backend {
             CodeActionKind::new(actions::NEW_STORY),
         ];
         Ok(InitializeResult {
+            offset_encoding: None,
             server_info: Some(ServerInfo {
                 name: "starling".to_string(),
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
@@ -218,11 +296,13 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(code_action_kinds),
+                        // Fix-all's edit is computed when the action is picked.
+                        resolve_provider: Some(true),
                         ..CodeActionOptions::default()
                     },
                 )),
                 code_lens_provider: Some(CodeLensOptions {
-                    resolve_provider: Some(false),
+                    resolve_provider: None,
                 }),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 completion_provider: Some(CompletionOptions {
@@ -305,7 +385,10 @@ impl LanguageServer for Backend {
                 drop(state);
                 self.session.log_later(
                     Level::Warn,
-                    format!("a change to {uri}, which is not open, was ignored"),
+                    format!(
+                        "a change to {}, which is not open, was ignored",
+                        uri.as_str()
+                    ),
                 );
                 return;
             };
@@ -424,47 +507,60 @@ impl LanguageServer for Backend {
         let Some(snapshot) = self.session.warm_snapshot(uri).await else {
             return Ok(None);
         };
-        let (encoding, flags, folders) = {
+        let (encoding, flags) = {
             let state = self.session.state();
-            (state.encoding, state.flags.clone(), state.folders.clone())
+            (state.encoding, state.flags.clone())
         };
-        let start = self.offset(&snapshot, params.range.start);
-        let end = self.offset(&snapshot, params.range.end).or(start);
-        let Some(start) = start else {
-            return Ok(None);
+        // A range past the last line ends at the end of the text.
+        let range = from_lsp::byte_range(&snapshot.rope(), params.range, encoding);
+        let touched = snapshot
+            .findings()
+            .iter()
+            .any(|finding| finding.range.start <= range.end && range.start <= finding.range.end);
+        let config_target = if touched {
+            self.config_target(&snapshot, uri)
+        } else {
+            None
         };
-        let file = from_lsp::path(uri);
-        let config_target =
-            actions::config_path(&snapshot, file.as_deref(), &folders).and_then(|path| {
-                let target_uri = Url::from_file_path(&path).ok()?;
-                let open = self
-                    .session
-                    .state()
-                    .docs
-                    .get(&target_uri)
-                    .map(|doc| (doc.text.to_str().into_owned(), doc.version));
-                Some(match open {
-                    Some((text, version)) => ConfigTarget {
-                        uri: target_uri,
-                        source: Some(text),
-                        version: Some(version),
-                    },
-                    None => ConfigTarget {
-                        uri: target_uri,
-                        source: std::fs::read_to_string(&path).ok(),
-                        version: None,
-                    },
-                })
-            });
+        let only = params.context.only.as_deref();
         let request = actions::Request {
             uri,
-            range: start..end.unwrap_or(start).max(start),
-            only: params.context.only.as_deref(),
+            range,
+            only,
             encoding,
             flags: &flags,
             config_target,
         };
-        Ok(Some(actions::code_actions(&snapshot, &request)))
+        let mut answer = actions::code_actions(&snapshot, &request);
+        if only.is_some() {
+            // Fix-all asked for by kind is resolved before answering.
+            for item in &mut answer {
+                if let CodeActionOrCommand::CodeAction(action) = item {
+                    if actions::fix_all_target(action).is_some() {
+                        action.edit = self.fix_all_edit(&snapshot, uri).await;
+                        action.data = None;
+                    }
+                }
+            }
+            answer.retain(|item| match item {
+                CodeActionOrCommand::CodeAction(action) => {
+                    action.edit.is_some() || action.data.is_none()
+                }
+                CodeActionOrCommand::Command(_) => true,
+            });
+        }
+        Ok(Some(answer))
+    }
+
+    async fn code_action_resolve(&self, mut action: CodeAction) -> Result<CodeAction> {
+        let Some(uri) = actions::fix_all_target(&action) else {
+            return Ok(action);
+        };
+        let Some(snapshot) = self.session.snapshot(&uri).await else {
+            return Ok(action);
+        };
+        action.edit = self.fix_all_edit(&snapshot, &uri).await;
+        Ok(action)
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
@@ -506,8 +602,10 @@ impl LanguageServer for Backend {
         }
         let encoding = self.session.state().encoding;
         let rope = snapshot.rope();
+        // An outline of more stories than anyone reads costs the client more than it shows.
         let symbols = snapshot
             .cards()
+            .take(MAX_SYMBOLS)
             .map(|card| to_lsp::story_symbol(&rope, &card, encoding))
             .collect();
         Ok(Some(DocumentSymbolResponse::Nested(symbols)))
@@ -580,7 +678,7 @@ impl LanguageServer for Backend {
         };
         let mut items = Vec::new();
         for path in paths {
-            let Ok(uri) = Url::from_file_path(&path) else {
+            let Some(uri) = Uri::from_file_path(&path) else {
                 continue;
             };
             if open.contains(&uri) {
@@ -600,7 +698,7 @@ impl LanguageServer for Backend {
                 }
                 continue;
             }
-            let diagnostics = self.session.state().disk_diagnostics(&path);
+            let diagnostics = self.session.disk_diagnostics(&path);
             if let Some(diagnostics) = diagnostics {
                 items.push(WorkspaceDocumentDiagnosticReport::Full(
                     WorkspaceFullDocumentDiagnosticReport {

@@ -28,12 +28,12 @@ use std::time::Duration;
 
 use ropey::Rope;
 use tokio::sync::Semaphore;
-use tower_lsp::lsp_types::{
-    Diagnostic, MessageType, NumberOrString, ProgressParams, ProgressParamsValue, Url,
+use tower_lsp_server::ls_types::{
+    Diagnostic, MessageType, NumberOrString, ProgressParams, ProgressParamsValue, Uri,
     WorkDoneProgress, WorkDoneProgressBegin, WorkDoneProgressCreateParams, WorkDoneProgressEnd,
     WorkDoneProgressReport,
 };
-use tower_lsp::Client;
+use tower_lsp_server::Client;
 
 use super::{from_lsp, to_lsp};
 use crate::assist::{self, Counts, FileSummary, StoryCard};
@@ -42,6 +42,10 @@ use crate::document::{position_to_byte, Document, PositionEncoding, Span};
 use crate::incremental::{ByteEdit, IncrementalAnalysis};
 use crate::rules::Finding;
 use crate::story::{shift_range, Outline};
+use crate::workspace::{self, Verdict};
+
+/// What configuration reports call the editor's settings, which have no file.
+const EDITOR_SETTINGS: &str = "editor settings";
 
 /// How much to log to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -87,6 +91,9 @@ pub struct ClientFlags {
     pub work_done_progress: bool,
     pub document_changes: bool,
     pub create_files: bool,
+    /// Whether the client resolves a code action's edit when it is picked
+    /// (`codeAction/resolve`), so that costly edits can wait until then.
+    pub resolve_edits: bool,
 }
 
 /// What changed in a document since the version its snapshot analysed.
@@ -317,6 +324,10 @@ struct Hot {
     counts: Vec<Counts>,
 }
 
+/// The size from which a document is checked on the lane of large documents, even under
+/// `max-file-size`: its first check takes seconds, and must not hold up the others'.
+const BIG_DOCUMENT: u64 = 256 * 1024;
+
 /// How many documents stay hot: those last checked or asked about. A document that has gone
 /// cold is analysed from scratch when it is next changed or asked about.
 pub const HOT_DOCUMENTS: usize = 8;
@@ -518,7 +529,7 @@ pub struct State {
     /// Editor settings: `initializationOptions` with `didChangeConfiguration` on top.
     pub init_options: RawConfig,
     pub settings: RawConfig,
-    pub docs: HashMap<Url, OpenDoc>,
+    pub docs: HashMap<Uri, OpenDoc>,
     config_files: HashMap<PathBuf, ConfigFile>,
     effective: HashMap<Option<PathBuf>, Config>,
     /// Configuration errors not yet shown: the file and its error (`None` once fixed).
@@ -531,7 +542,7 @@ pub struct State {
     /// How many documents were opened, to tell one opening of a document from the next.
     opened: u64,
     /// The documents kept hot, the one used last at the back (see [`HOT_DOCUMENTS`]).
-    hot: VecDeque<Url>,
+    hot: VecDeque<Uri>,
 }
 
 impl State {
@@ -556,7 +567,7 @@ impl State {
 
     /// Marks `uri` as used last; the document used longest ago beyond [`HOT_DOCUMENTS`] goes
     /// cold.
-    fn keep_hot(&mut self, uri: &Url) {
+    fn keep_hot(&mut self, uri: &Uri) {
         self.hot.retain(|hot| hot != uri);
         self.hot.push_back(uri.clone());
         while self.hot.len() > HOT_DOCUMENTS {
@@ -582,13 +593,13 @@ impl State {
     }
 
     /// Removes a closed document and all it held.
-    pub fn close(&mut self, uri: &Url) {
+    pub fn close(&mut self, uri: &Uri) {
         self.docs.remove(uri);
         self.hot.retain(|hot| hot != uri);
     }
 
     /// Adds an opened document, replacing any earlier opening of `uri`.
-    pub fn open(&mut self, uri: Url, mut doc: OpenDoc) {
+    pub fn open(&mut self, uri: Uri, mut doc: OpenDoc) {
         self.opened += 1;
         doc.opened = self.opened;
         self.docs.insert(uri, doc);
@@ -635,7 +646,7 @@ impl State {
             Err(err) => {
                 // The editor settings are at fault: the file alone was valid.
                 self.config_reports.push((
-                    PathBuf::from("editor settings"),
+                    PathBuf::from(EDITOR_SETTINGS),
                     Some(err),
                     String::new(),
                 ));
@@ -697,31 +708,6 @@ impl State {
         }
     }
 
-    /// The diagnostics of a bank file that is not open: its own, as last read from disk, and
-    /// its bank findings. `None` for a file outside the bank.
-    pub fn disk_diagnostics(&mut self, path: &Path) -> Option<Vec<Diagnostic>> {
-        let mut diagnostics = self.bank.get(path)?.diagnostics.clone();
-        if let Some(extra) = self.bank_findings.get(path).cloned() {
-            let text = std::fs::read_to_string(path).unwrap_or_default();
-            let (config, _) = self.config_for(Some(path));
-            let rope = Rope::from_str(&text);
-            diagnostics.extend(
-                assist::finish_bank_findings(&text, &extra, &config)
-                    .iter()
-                    .map(|f| to_lsp::diagnostic(&rope, f, self.encoding)),
-            );
-        }
-        Some(diagnostics)
-    }
-
-    /// Whether the file at `path` is a story file by the include and exclude globs.
-    pub fn is_story_path(config: &Config, root: Option<&Path>, path: &Path) -> bool {
-        let relative = root
-            .and_then(|root| path.strip_prefix(root).ok())
-            .unwrap_or(path);
-        config.is_story_path(relative)
-    }
-
     /// The bank findings of every file, recomputed from the summaries. Returns the files
     /// whose bank findings changed.
     pub fn refresh_bank_findings(&mut self) -> Vec<PathBuf> {
@@ -756,7 +742,8 @@ struct Job {
     text: Rope,
     config: Config,
     epoch: u64,
-    by_path: bool,
+    /// What the globs say of the document's file.
+    verdict: Verdict,
     /// The last checked version, to start from.
     previous: Option<Arc<Snapshot>>,
     /// The edits from `previous`'s version to `text`.
@@ -772,22 +759,27 @@ pub struct Session {
     publish_lock: tokio::sync::Mutex<()>,
     /// One check at a time: the machine is shared and a stale check is never worth a core.
     gate: Arc<Semaphore>,
-    /// The same for documents over `max-file-size`, whose checks can take seconds: they
-    /// never hold up the checks of the others.
+    /// The same for documents over [`BIG_DOCUMENT`] or `max-file-size`, whose checks can
+    /// take seconds: they never hold up the checks of the others.
     large_gate: Arc<Semaphore>,
     /// The threads the checks of each gate run on.
     lane: Lane,
     large_lane: Lane,
     level: Level,
     pub shutdown_requested: AtomicBool,
+    /// Whether `initialize` said `workspace.diagnostic.refreshSupport: true`, which decides
+    /// whether a client that can pull diagnostics is served by pull.
+    pub pull_refresh: AtomicBool,
     scans: AtomicU8,
     /// Held for writing while files changed on disk are re-read into the bank, and for
     /// reading by `workspace/diagnostic`, so that a pull sent after a change sees it.
     pub bank_gate: tokio::sync::RwLock<()>,
+    /// The URIs the client sent as they were, for those the framing had to encode.
+    aliases: super::framing::Aliases,
 }
 
 impl Session {
-    pub fn new(client: Client, level: Level) -> Arc<Self> {
+    pub fn new(client: Client, level: Level, aliases: super::framing::Aliases) -> Arc<Self> {
         Arc::new(Self {
             client,
             state: Mutex::new(State::new()),
@@ -798,8 +790,10 @@ impl Session {
             large_lane: Lane::new("starling-check-large"),
             level,
             shutdown_requested: AtomicBool::new(false),
+            pull_refresh: AtomicBool::new(false),
             scans: AtomicU8::new(0),
             bank_gate: tokio::sync::RwLock::new(()),
+            aliases,
         })
     }
 
@@ -826,7 +820,7 @@ impl Session {
     }
 
     /// Schedules a check of `uri` after the debounce delay (at once when `immediate`).
-    pub fn schedule(self: &Arc<Self>, uri: Url, immediate: bool) {
+    pub fn schedule(self: &Arc<Self>, uri: Uri, immediate: bool) {
         let (generation, delay) = {
             let mut state = self.state();
             let path = from_lsp::path(&uri);
@@ -856,17 +850,17 @@ impl Session {
     /// The snapshot of `uri`'s current version, checking it now if needed. A document over
     /// `max-file-size` is answered from its last snapshot, current or not, rather than made to
     /// wait for a check. `None` for a document that is not open.
-    pub async fn snapshot(self: &Arc<Self>, uri: &Url) -> Option<Arc<Snapshot>> {
+    pub async fn snapshot(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Snapshot>> {
         self.read(uri, false).await
     }
 
     /// [`Session::snapshot`], warm: with the outline and cards, which a cold document gets
     /// from a fresh analysis. For requests about the document's stories.
-    pub async fn warm_snapshot(self: &Arc<Self>, uri: &Url) -> Option<Arc<Snapshot>> {
+    pub async fn warm_snapshot(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Snapshot>> {
         self.read(uri, true).await
     }
 
-    async fn read(self: &Arc<Self>, uri: &Url, warm: bool) -> Option<Arc<Snapshot>> {
+    async fn read(self: &Arc<Self>, uri: &Uri, warm: bool) -> Option<Arc<Snapshot>> {
         {
             let mut state = self.state();
             let doc = state.docs.get(uri)?;
@@ -888,7 +882,7 @@ impl Session {
 
     /// How much work the checks of `uri` did, `None` for a document that is not open.
     /// Also returns how many stories the document holds and whether it is hot.
-    pub fn stats(&self, uri: &Url) -> Option<(DocStats, usize, bool)> {
+    pub fn stats(&self, uri: &Uri) -> Option<(DocStats, usize, bool)> {
         let state = self.state();
         let doc = state.docs.get(uri)?;
         let stories = doc
@@ -907,11 +901,11 @@ impl Session {
     /// With `warm`, a current but cold snapshot is analysed again from scratch.
     async fn check(
         self: &Arc<Self>,
-        uri: &Url,
+        uri: &Uri,
         only: Option<u64>,
         warm: bool,
     ) -> Option<Arc<Snapshot>> {
-        let (checking, large) = {
+        let (checking, large, big) = {
             let mut state = self.state();
             let path = from_lsp::path(uri);
             let (config, _) = state.config_for(path.as_deref());
@@ -919,13 +913,15 @@ impl Session {
             if only.is_some_and(|generation| generation != doc.generation) {
                 return None;
             }
+            let len = doc.text.len_bytes() as u64;
             (
                 doc.checking.clone(),
-                doc.text.len_bytes() as u64 > config.max_file_size(),
+                len > config.max_file_size(),
+                len > BIG_DOCUMENT,
             )
         };
         let _checking = checking.lock_owned().await;
-        let (gate, lane) = if large {
+        let (gate, lane) = if large || big {
             (&self.large_gate, &self.large_lane)
         } else {
             (&self.gate, &self.lane)
@@ -946,9 +942,9 @@ impl Session {
                     return Some(snapshot.clone());
                 }
             }
-            let by_path = path
-                .as_deref()
-                .is_some_and(|p| State::is_story_path(&config, root.as_deref(), p));
+            let verdict = path.as_deref().map_or(Verdict::NotStories, |p| {
+                workspace::by_path(&config, root.as_deref(), p)
+            });
             // Requests read a large document's last snapshot while it is checked again;
             // any other document's is handed to the check, which then need not copy it.
             let previous = if large {
@@ -962,7 +958,7 @@ impl Session {
                 text: doc.text.rope().into_owned(),
                 config,
                 epoch,
-                by_path,
+                verdict,
                 previous,
                 pending: std::mem::take(&mut doc.pending),
                 // A scheduled check of a document not over the limit stops early once a newer
@@ -973,8 +969,11 @@ impl Session {
         };
         let outcome = match lane.run(move || run_job(job)).await {
             Some(Ok(done)) => Ok(done),
-            Some(Err(message)) => Err(format!("checking {uri} panicked: {message}")),
-            None => Err(format!("checking {uri} failed: its thread is gone")),
+            Some(Err(message)) => Err(format!("checking {} panicked: {message}", uri.as_str())),
+            None => Err(format!(
+                "checking {} failed: its thread is gone",
+                uri.as_str()
+            )),
         };
         let (snapshot, summary) = match outcome {
             Ok((snapshot, work, summary)) => {
@@ -1047,7 +1046,7 @@ impl Session {
     }
 
     /// Pushes `snapshot`'s diagnostics unless a newer generation exists or the client pulls.
-    pub async fn publish(&self, uri: &Url, snapshot: &Snapshot) {
+    pub async fn publish(&self, uri: &Uri, snapshot: &Snapshot) {
         let _guard = self.publish_lock.lock().await;
         let current = |state: &State| {
             !state.flags.pull_diagnostics
@@ -1068,23 +1067,45 @@ impl Session {
         if !current(&self.state()) {
             return;
         }
-        self.client
-            .publish_diagnostics(uri.clone(), diagnostics, Some(snapshot.version))
+        self.send_diagnostics(uri, diagnostics, Some(snapshot.version))
             .await;
     }
 
+    /// Publishes `diagnostics` under the URI the client sent for `uri`, to the letter.
+    async fn send_diagnostics(
+        &self,
+        uri: &Uri,
+        diagnostics: Vec<Diagnostic>,
+        version: Option<i32>,
+    ) {
+        match self.aliases.original(uri.as_str()) {
+            Some(original) => {
+                self.client
+                    .send_notification::<to_lsp::PublishUnderOriginal>(to_lsp::OriginalPublish {
+                        uri: original,
+                        diagnostics,
+                        version,
+                    })
+                    .await;
+            }
+            None => {
+                self.client
+                    .publish_diagnostics(uri.clone(), diagnostics, version)
+                    .await;
+            }
+        }
+    }
+
     /// Clears a document's diagnostics (on close).
-    pub async fn clear(&self, uri: &Url) {
+    pub async fn clear(&self, uri: &Uri) {
         let _guard = self.publish_lock.lock().await;
         if self.state().flags.pull_diagnostics {
             return;
         }
-        self.client
-            .publish_diagnostics(uri.clone(), Vec::new(), None)
-            .await;
+        self.send_diagnostics(uri, Vec::new(), None).await;
     }
 
-    pub fn bank_findings_for(&self, state: &State, uri: &Url) -> Vec<Finding> {
+    pub fn bank_findings_for(&self, state: &State, uri: &Uri) -> Vec<Finding> {
         from_lsp::path(uri)
             .and_then(|path| state.bank_findings.get(&path).cloned())
             .unwrap_or_default()
@@ -1093,7 +1114,7 @@ impl Session {
     /// Re-checks every open document with the current configuration. Push clients get the
     /// new diagnostics as each check ends; pull clients pull them when refreshed.
     pub fn recheck_all(self: &Arc<Self>) {
-        let uris: Vec<Url> = self.state().docs.keys().cloned().collect();
+        let uris: Vec<Uri> = self.state().docs.keys().cloned().collect();
         for uri in uris {
             self.schedule(uri, true);
         }
@@ -1115,7 +1136,7 @@ impl Session {
     }
 
     fn republish_paths(self: &Arc<Self>, paths: &[PathBuf]) {
-        let uris: Vec<Url> = self
+        let uris: Vec<Uri> = self
             .state()
             .docs
             .keys()
@@ -1135,8 +1156,18 @@ impl Session {
             (std::mem::take(&mut state.config_reports), state.encoding)
         };
         for (path, error, source) in reports {
-            let uri = Url::from_file_path(&path).ok();
+            let uri = Uri::from_file_path(&path);
             match &error {
+                Some(err) if path == Path::new(EDITOR_SETTINGS) => {
+                    let message = format!("invalid editor settings: {}", err.message());
+                    self.client
+                        .show_message(
+                            MessageType::ERROR,
+                            format!("starling: {message}; using the last valid ones"),
+                        )
+                        .await;
+                    self.log(Level::Error, message).await;
+                }
                 Some(err) => {
                     self.client
                         .show_message(
@@ -1183,7 +1214,7 @@ impl Session {
         let progress = work_done
             && self
                 .client
-                .send_request::<tower_lsp::lsp_types::request::WorkDoneProgressCreate>(
+                .send_request::<tower_lsp_server::ls_types::request::WorkDoneProgressCreate>(
                     WorkDoneProgressCreateParams {
                         token: token.clone(),
                     },
@@ -1205,24 +1236,25 @@ impl Session {
 
         // Which files: decided with the configuration of each, under the lock, then read and
         // checked on a blocking thread.
-        let candidates = tokio::task::spawn_blocking(move || list_markdown(&folders))
-            .await
-            .unwrap_or_default();
-        let jobs: Vec<(PathBuf, Config, bool)> = {
+        let candidates = tokio::task::spawn_blocking(move || {
+            let mut files = Vec::new();
+            for folder in &folders {
+                files.extend(workspace::walk(folder, |_| {}));
+            }
+            files
+        })
+        .await
+        .unwrap_or_default();
+        let jobs: Vec<(PathBuf, Config, Verdict)> = {
             let mut state = self.state();
             candidates
                 .into_iter()
                 .filter_map(|path| {
                     let (config, root) = state.config_for(Some(&path));
-                    let relative = root
-                        .as_deref()
-                        .and_then(|r| path.strip_prefix(r).ok())
-                        .unwrap_or(&path);
-                    if config.is_excluded(relative) {
-                        return None;
-                    }
-                    let by_path = config.is_story_path(relative);
-                    Some((path, config, by_path))
+                    let verdict = workspace::by_path(&config, root.as_deref(), &path);
+                    let candidate = verdict == Verdict::ByPath
+                        || (verdict == Verdict::NotStories && workspace::is_markdown(&path));
+                    candidate.then_some((path, config, verdict))
                 })
                 .collect()
         };
@@ -1232,12 +1264,13 @@ impl Session {
         let total = jobs.len();
         let worker = tokio::task::spawn_blocking(move || {
             let mut out = Vec::new();
-            for (done, (path, config, by_path)) in jobs.into_iter().enumerate() {
+            for (done, (path, config, verdict)) in jobs.into_iter().enumerate() {
                 let _ = sender.send(done);
-                let Ok(text) = std::fs::read_to_string(&path) else {
+                let Some(text) = read_bank_file(&path, config.max_file_size()) else {
                     continue;
                 };
-                if !by_path && !text.starts_with("---") {
+                let by_path = verdict == Verdict::ByPath;
+                if !by_path && !workspace::front_matter_says_stories(&text) {
                     continue;
                 }
                 let checked = catch_unwind(AssertUnwindSafe(|| {
@@ -1310,17 +1343,48 @@ impl Session {
         self.refresh_pulls().await;
     }
 
+    /// The diagnostics of a bank file that is not open: its own, as last read from disk, and
+    /// its bank findings. `None` for a file outside the bank. The file is read without the
+    /// state lock.
+    pub fn disk_diagnostics(&self, path: &Path) -> Option<Vec<Diagnostic>> {
+        let (mut diagnostics, extra, encoding, config) = {
+            let mut state = self.state();
+            let diagnostics = state.bank.get(path)?.diagnostics.clone();
+            let extra = state.bank_findings.get(path).cloned();
+            let (config, _) = state.config_for(Some(path));
+            (diagnostics, extra, state.encoding, config)
+        };
+        if let Some(extra) = extra {
+            let text = read_bank_file(path, config.max_file_size()).unwrap_or_default();
+            let rope = Rope::from_str(&text);
+            diagnostics.extend(
+                assist::finish_bank_findings(&text, &extra, &config)
+                    .iter()
+                    .map(|f| to_lsp::diagnostic(&rope, f, encoding)),
+            );
+        }
+        Some(diagnostics)
+    }
+
     /// Re-reads one bank file from disk after it changed outside the editor.
     pub async fn update_bank_file(self: &Arc<Self>, path: PathBuf) {
-        let (config, by_path, encoding) = {
+        let (config, verdict, encoding) = {
             let mut state = self.state();
             let (config, root) = state.config_for(Some(&path));
-            let by_path = State::is_story_path(&config, root.as_deref(), &path);
-            (config, by_path, state.encoding)
+            let verdict = workspace::by_path(&config, root.as_deref(), &path);
+            (config, verdict, state.encoding)
         };
         let read = path.clone();
+        let limit = config.max_file_size();
         let file = tokio::task::spawn_blocking(move || {
-            let text = std::fs::read_to_string(&read).ok()?;
+            let text = read_bank_file(&read, limit)?;
+            let by_path = verdict == Verdict::ByPath;
+            let by_front_matter = verdict == Verdict::NotStories
+                && workspace::is_markdown(&read)
+                && workspace::front_matter_says_stories(&text);
+            if !by_path && !by_front_matter {
+                return None;
+            }
             let analysis = catch_unwind(AssertUnwindSafe(|| {
                 crate::analysis::check_text(&text, &config)
             }))
@@ -1358,10 +1422,12 @@ impl Session {
 
     async fn progress(&self, token: &NumberOrString, value: WorkDoneProgress) {
         self.client
-            .send_notification::<tower_lsp::lsp_types::notification::Progress>(ProgressParams {
-                token: token.clone(),
-                value: ProgressParamsValue::WorkDone(value),
-            })
+            .send_notification::<tower_lsp_server::ls_types::notification::Progress>(
+                ProgressParams {
+                    token: token.clone(),
+                    value: ProgressParamsValue::WorkDone(value),
+                },
+            )
             .await;
     }
 }
@@ -1416,12 +1482,6 @@ struct Work {
     cancelled: u64,
 }
 
-/// Whether the text starts with front matter, which makes a Markdown file outside the include
-/// globs a candidate story file.
-fn starts_with_front_matter(text: &Rope) -> bool {
-    text.len_bytes() >= 3 && text.byte_slice(..3) == "---"
-}
-
 /// `previous` (the last checked version's document) brought to `text` by `pending`, in one
 /// edit and one incremental reparse; parsed from scratch when there is no previous document or
 /// the edit does not lead to `text`. Also returns what changed, for the analysis.
@@ -1467,16 +1527,18 @@ fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
     catch_unwind(AssertUnwindSafe(|| {
         let large = job.text.len_bytes() as u64 > job.config.max_file_size();
         let mut work = Work::default();
-        // A Markdown file outside the include globs is checked only if its front matter says
-        // it holds stories.
-        let analysed = job.by_path || starts_with_front_matter(&job.text);
+        // A document outside the include globs is checked only if its front matter says it
+        // holds stories; one the exclude globs name, never.
+        let by_path = job.verdict == Verdict::ByPath;
+        let analysed = by_path
+            || (job.verdict == Verdict::NotStories && workspace::has_front_matter(&job.text));
         let mut snapshot = Snapshot {
             version: job.version,
             generation: job.generation,
             text: Text::Rope(job.text.clone()),
             config: job.config.clone(),
             epoch: job.epoch,
-            is_story: job.by_path,
+            is_story: by_path,
             large,
             analysed,
             findings: Arc::default(),
@@ -1548,7 +1610,7 @@ fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
         if reused.is_none() {
             work.full_checks = 1;
         }
-        snapshot.is_story = job.by_path || analysis.outline().file.holds_stories;
+        snapshot.is_story = by_path || analysis.outline().file.holds_stories;
         snapshot.findings = if snapshot.is_story {
             analysis.findings().clone()
         } else {
@@ -1644,28 +1706,24 @@ fn carry_cards(
         .collect()
 }
 
-/// Every Markdown file under `folders`, honouring `.gitignore`.
-fn list_markdown(folders: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for folder in folders {
-        let walker = ignore::WalkBuilder::new(folder)
-            .hidden(true)
-            .git_ignore(true)
-            .require_git(false)
-            .build();
-        for entry in walker.flatten() {
-            let path = entry.path();
-            let is_markdown = entry.file_type().is_some_and(|t| t.is_file())
-                && path.extension().is_some_and(|e| {
-                    e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown")
-                });
-            if is_markdown {
-                out.push(path.to_path_buf());
-            }
-        }
+/// The text of a bank file: `None` for anything but a regular file (a FIFO would block the
+/// read for good), for a file over `limit` bytes (`max-file-size`), and for one that is not
+/// UTF-8. Reads at most `limit` bytes, even from a file that grows meanwhile.
+fn read_bank_file(path: &Path, limit: u64) -> Option<String> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > limit {
+        return None;
     }
-    out.sort();
-    out
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 > limit {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
 }
 
 #[cfg(test)]

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{LazyLock, Mutex};
 
-use tower_lsp::lsp_types::{
+use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, CompletionItem, CompletionItemKind, CompletionTextEdit,
     Diagnostic, DiagnosticSeverity, DocumentSymbol, NumberOrString, PositionEncodingKind,
-    SymbolKind, Url,
+    SymbolKind, Uri,
 };
 
 use crate::assist::{Candidate, CandidateKind, StoryCard};
@@ -17,6 +17,23 @@ use ropey::Rope;
 
 use crate::document::{byte_to_position, position_to_byte, PositionEncoding, TextEdit};
 use crate::rules::{self, Finding, Severity};
+
+/// `textDocument/publishDiagnostics` under a URI kept as the client wrote it, even where it
+/// is not a valid URI (a raw `é`): the client matches it to its document by the letter.
+pub enum PublishUnderOriginal {}
+
+impl lsp::notification::Notification for PublishUnderOriginal {
+    type Params = OriginalPublish;
+    const METHOD: &'static str = "textDocument/publishDiagnostics";
+}
+
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct OriginalPublish {
+    pub uri: String,
+    pub diagnostics: Vec<Diagnostic>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<i32>,
+}
 
 /// The name diagnostics carry as their source.
 pub const SOURCE: &str = "starling";
@@ -50,13 +67,13 @@ pub fn severity(severity: Severity) -> DiagnosticSeverity {
 }
 
 /// The link to a rule's page, parsed once per rule.
-fn rule_link(rule: &'static str) -> Option<Url> {
-    static LINKS: LazyLock<Mutex<HashMap<&'static str, Option<Url>>>> =
+fn rule_link(rule: &'static str) -> Option<Uri> {
+    static LINKS: LazyLock<Mutex<HashMap<&'static str, Option<Uri>>>> =
         LazyLock::new(|| Mutex::new(HashMap::new()));
     let mut links = LINKS.lock().unwrap_or_else(|e| e.into_inner());
     links
         .entry(rule)
-        .or_insert_with(|| Url::parse(&rules::doc_url(rule)).ok())
+        .or_insert_with(|| rules::doc_url(rule).parse::<Uri>().ok())
         .clone()
 }
 

@@ -142,7 +142,10 @@ impl Client {
         let mut text_document = json!({
             "synchronization": { "dynamicRegistration": false },
             "publishDiagnostics": { "versionSupport": true },
-            "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix", "refactor", "source"] } } },
+            "codeAction": {
+                "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix", "refactor", "source"] } },
+                "resolveSupport": { "properties": ["edit"] },
+            },
             "hover": { "contentFormat": ["markdown"] },
         });
         if setup.pull {
@@ -366,15 +369,28 @@ impl Client {
         self.change(doc, vec![json!({ "range": lsp_range, "text": text })]);
     }
 
+    /// The code actions at `range`, each with its edit: those the server leaves for
+    /// `codeAction/resolve` are resolved, as an editor does when one is picked.
     pub fn code_actions(&mut self, doc: &TextDoc, range: std::ops::Range<usize>) -> Vec<Value> {
         let lsp_range = doc.range(range, self.encoding);
-        self.request(
-            "textDocument/codeAction",
-            json!({ "textDocument": { "uri": doc.uri }, "range": lsp_range, "context": { "diagnostics": [] } }),
-        )
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+        let actions = self
+            .request(
+                "textDocument/codeAction",
+                json!({ "textDocument": { "uri": doc.uri }, "range": lsp_range, "context": { "diagnostics": [] } }),
+            )
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        actions
+            .into_iter()
+            .map(|action| {
+                if action.get("edit").is_none() && action.get("data").is_some() {
+                    self.request("codeAction/resolve", action)
+                } else {
+                    action
+                }
+            })
+            .collect()
     }
 
     pub fn hover(&mut self, doc: &TextDoc, at: usize) -> String {
