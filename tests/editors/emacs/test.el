@@ -110,6 +110,12 @@
     (while (and (process-live-p proc) (< (float-time) deadline))
       (accept-process-output proc 0.05))))
 
+(defun st--configure (settings)
+  "Set SETTINGS in the story's buffer and tell the server, as M-x would."
+  (with-current-buffer st--story-md
+    (setq-local eglot-workspace-configuration settings)
+    (call-interactively #'eglot-signal-didChangeConfiguration)))
+
 (defconst st--steps
   `((:do ,(lambda ()
             (st--log "%s, eglot %s, starling=%s" (emacs-version)
@@ -169,7 +175,14 @@
             (setq st--story-md (st--open (expand-file-name "late-nights.story.md" st--fixtures)))))
     (:check "Eglot manages *.story.md" :until ,(lambda () (st--managed-p st--story-md)))
     (:check "the server lints it (diagnostics for late-nights.story.md)"
-            :until ,(lambda () (st--diags st--story-md)))
+            :until ,(lambda () (st--with-code st--code st--story-md)))
+    ;; Settings changed while the server runs: eglot-workspace-configuration (as a
+    ;; .dir-locals.el would set it), then M-x eglot-signal-didChangeConfiguration.
+    (:do ,(lambda () (st--configure `(:starling (:rules (,(intern (concat ":" st--code)) "off"))))))
+    (:check ,(format "rules (:%s \"off\") sent with eglot-signal-didChangeConfiguration silences it" st--code)
+            :until ,(lambda () (null (st--with-code st--code st--story-md))))
+    (:do ,(lambda () (st--configure '(:starling (:rules nil)))))
+    (:check "rules nil brings it back" :until ,(lambda () (st--with-code st--code st--story-md)))
     (:do ,(lambda ()
             (st--check (st--managed-p (st--open (expand-file-name "prep/failure.md" st--fixtures)))
                        "Eglot manages a file with theme: in its front matter")
@@ -210,7 +223,7 @@
     (when (string-match-p "EGLOT.*\\(events\\|stderr\\)" (buffer-name b))
       (st--log "--- %s (last 3000 characters)" (buffer-name b))
       (with-current-buffer b
-        (st--log "%s" (buffer-substring-no-properties (max (point-min) (- (point-max) 3000)) (point-max)))))))
+        (st--log "%s" (buffer-substring-no-properties (max (point-min) (- (point-max) (string-to-number (or (getenv "E2E_DUMP") "3000")))) (point-max)))))))
 
 (defun st--finish ()
   (when st--timer (cancel-timer st--timer))

@@ -184,6 +184,13 @@ function! s:OtherFiles() abort
   let s:story_md = s:Open(s:fixtures . '/late-nights.story.md')
 endfunction
 
+" Settings changed while the server runs: ALE sends them with workspace/didChangeConfiguration
+" when it next lints.
+function! s:Configure(config) abort
+  let b:ale_markdown_starling_config = a:config
+  ALELint
+endfunction
+
 function! s:FrontMatter() abort
   let l:prep = s:Open(s:fixtures . '/prep/failure.md')
   let l:draft = s:Open(s:fixtures . '/drafts/late.md')
@@ -220,7 +227,12 @@ let s:steps = [
 \ {'check': 'no ' . s:code . ' diagnostic after the fix',
 \  'until': {-> empty(s:WithCode(s:buf, s:code))}, 'detail': {-> s:Diags(s:buf)}},
 \ {'do': function('s:OtherFiles')},
-\ {'check': 'ALE lints *.story.md (diagnostics for late-nights.story.md)', 'until': {-> !empty(s:Diags(s:story_md))}},
+\ {'check': 'ALE lints *.story.md (diagnostics for late-nights.story.md)', 'until': {-> !empty(s:WithCode(s:story_md, s:code))}},
+\ {'do': {-> s:Configure({'starling': {'rules': {s:code : 'off'}}})}},
+\ {'check': 'rules {' . s:code . ': off} in b:ale_markdown_starling_config silences it',
+\  'until': {-> empty(s:WithCode(s:story_md, s:code))}},
+\ {'do': {-> s:Configure({'starling': {'rules': v:null}})}},
+\ {'check': 'rules null brings it back', 'until': {-> !empty(s:WithCode(s:story_md, s:code))}},
 \ {'do': function('s:FrontMatter')},
 \ {'check': ':ALEStopAllLSPs ended the server process', 'fatal': 1,
 \  'until': {-> job_status(s:job) isnot# 'run'}, 'detail': {-> job_info(s:job)}},
