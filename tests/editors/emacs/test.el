@@ -7,8 +7,9 @@
 ;; by a timer, so Emacs goes back to its command loop (and idle) between them.
 ;;
 ;; Environment (run.sh sets it from expect.env): REPO, E2E_DIR, E2E_FILE, E2E_CODE,
-;; E2E_SOURCE, E2E_ACTION, E2E_EXPECT_TEXT, E2E_EXPECT_HOVER, E2E_TIMEOUT_MS, and
-;; E2E_LOG, the file the results go to.  Exits 0 when every check passed, 1 otherwise.
+;; E2E_SOURCE, E2E_ACTION, E2E_EXPECT_TEXT, E2E_EXPECT_HOVER, E2E_TIMEOUT_MS, E2E_LOG (the
+;; file the results go to) and E2E_DUMP (how many characters of Eglot's logs a failure shows,
+;; default 3000).  Exits 0 when every check passed, 1 otherwise.
 
 ;;; Code:
 
