@@ -17,12 +17,14 @@
 ;;   * its name ends in `.story.md',
 ;;   * it is a Markdown file with a `stories/' directory in its path,
 ;;   * its YAML front matter has a `prompt:', `prompts:' or `theme:' key,
-;;     or `starling: true'.
+;;     or `starling: true',
+;;   * it matches one of the globs in `starling-include'.
 ;; The project root sent to the server is the nearest directory with a
 ;; `starling.toml', else Emacs's own project (the Git repository).
 
 ;;; Code:
 
+(require 'cl-lib)
 (require 'eglot)
 (require 'project)
 
@@ -38,11 +40,33 @@
 (defcustom starling-initialization-options nil
   "Settings sent to the server as `initializationOptions', as a plist.
 Every key is optional, for example:
-  (:theme \"failure\" :rules (:speaking-time \"off\") :include [\"prep/*.md\"])
-`:include' replaces the server's story globs (`**/*.story.md' and
-`**/stories/**/*.md' unless `starling.toml' names others): list those
-too.  Takes effect when the server starts (\\[eglot-reconnect])."
+  (:theme \"failure\" :rules (:speaking-time \"off\"))
+Takes effect when the server starts (\\[eglot-reconnect])."
   :type 'sexp)
+
+(defcustom starling-include nil
+  "More story files, as globs such as \"prep/*.md\".
+A glob that does not start with `/' or `**/' matches anywhere, as if
+it started with `**/'.  Files that match open in `starling-story-mode',
+and the server is sent these globs with its default ones as `include'
+when it starts (\\[eglot-reconnect])."
+  :type '(repeat string))
+
+(defconst starling--story-globs ["**/*.story.md" "**/stories/**/*.md"]
+  "The server's default story globs, sent with `starling-include'.")
+
+(defun starling--normalize (glob)
+  "GLOB, made to match anywhere unless it starts with `/' or `**/'."
+  (if (string-match-p "\\`\\(/\\|\\*\\*/\\)" glob) glob (concat "**/" glob)))
+
+(defun starling--initialization-options (_server)
+  "`starling-initialization-options', with `starling-include' as `:include'."
+  (let ((options (copy-sequence starling-initialization-options)))
+    (when starling-include
+      (setq options (plist-put options :include
+                               (vconcat starling--story-globs
+                                        (mapcar #'starling--normalize starling-include)))))
+    (or options (make-hash-table))))
 
 (defconst starling--front-matter-lines 60
   "Front matter longer than this many lines is not looked at.")
@@ -73,6 +97,9 @@ too.  Takes effect when the server starts (\\[eglot-reconnect])."
          (string-match-p "\\.md\\'" name)
          (or (string-match-p "\\.story\\.md\\'" name)
              (string-match-p "/stories/" name)
+             (cl-some (lambda (glob)
+                        (string-match-p (wildcard-to-regexp (starling--normalize glob)) name))
+                      starling-include)
              (starling--front-matter-says-story-p)))))
 
 (defalias 'starling--parent-mode
@@ -98,9 +125,7 @@ too.  Takes effect when the server starts (\\[eglot-reconnect])."
                . ,(lambda (&rest _)
                     (append starling-program
                             (list :initializationOptions
-                                  (lambda (_server)
-                                    (or starling-initialization-options
-                                        (make-hash-table))))))))
+                                  #'starling--initialization-options)))))
 
 (add-hook 'starling-story-mode-hook #'eglot-ensure)
 

@@ -90,6 +90,7 @@
 (defvar st--before nil)
 (defvar st--shutdown-error 'not-run)
 (defvar st--story-md nil)
+(defvar st--draft nil)
 
 (defun st--capture-hover (docs _interactive)
   "An `eldoc-display-functions' entry: keep what ElDoc would show."
@@ -189,9 +190,21 @@
                        "Eglot manages a file with theme: in its front matter")
             (let ((draft (st--open (expand-file-name "drafts/late.md" st--fixtures))))
               (st--check (not (st--managed-p draft))
-                         "Eglot does not manage drafts/late.md (no front matter, not a story path)"))
+                         "Eglot does not manage drafts/late.md (no front matter, not a story path)")
+              (kill-buffer draft))
             (st--check (= 1 (length (gethash (eglot--project st--server) eglot--servers-by-project)))
                        "one server for the project")
+            ;; More story files: starling-include, then M-x eglot-reconnect to send it.
+            (setq starling-include '("drafts/*.md"))
+            (setq st--draft (st--open (expand-file-name "drafts/late.md" st--fixtures)))
+            (st--check (eq major-mode 'starling-story-mode)
+                       "drafts/late.md opens in starling-story-mode once starling-include names drafts/*.md"
+                       major-mode)
+            (call-interactively #'eglot-reconnect)))
+    (:check "the server lints it after M-x eglot-reconnect"
+            :until ,(lambda () (and (st--managed-p st--draft) (st--diags st--draft))))
+    (:do ,(lambda ()
+            (setq st--server (with-current-buffer st--draft (eglot-current-server)))
             ;; Shutdown: M-x eglot-shutdown (C-u: keep its log buffers for a failure report).
             ;; Eglot sends `shutdown', then `exit', then at once deletes the process
             ;; (jsonrpc-shutdown), which kills a server that has not exited yet: a race that

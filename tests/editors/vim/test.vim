@@ -119,6 +119,7 @@ let s:target = {}
 let s:before = ''
 let s:job = v:null
 let s:story_md = -1
+let s:draft = -1
 
 function! s:Start() abort
   call s:Log(printf('%s, starling=%s', split(execute('version'), "\n")[0], exepath('starling')))
@@ -198,7 +199,15 @@ function! s:FrontMatter() abort
   call s:Check(s:Attached(l:prep), 'ALE lints a file with theme: in its front matter')
   call s:Check(!s:Attached(l:draft), 'ALE does not start starling for drafts/late.md (no front matter, not a story path)')
   call s:Check(len(ale#lsp#GetConnections()) == 1, 'one server for the project', keys(ale#lsp#GetConnections()))
+  let s:draft = l:draft
   ALEStopAllLSPs
+endfunction
+
+" More story files: g:ale_markdown_starling_include, sent when ALE starts the server again.
+function! s:Include() abort
+  let g:ale_markdown_starling_include = ['drafts/*.md']
+  execute 'buffer ' . s:draft
+  ALELint
 endfunction
 
 " ALE stops a server by closing its input and sending SIGTERM, then SIGKILL 100 ms later if it
@@ -237,6 +246,10 @@ let s:steps = [
 \ {'check': ':ALEStopAllLSPs ended the server process', 'fatal': 1,
 \  'until': {-> job_status(s:job) isnot# 'run'}, 'detail': {-> job_info(s:job)}},
 \ {'do': function('s:Stopped')},
+\ {'do': function('s:Include')},
+\ {'check': 'ALE lints drafts/late.md once g:ale_markdown_starling_include names drafts/*.md',
+\  'until': {-> !empty(s:Diags(s:draft))}},
+\ {'do': {-> execute('ALEStopAllLSPs')}},
 \ ]
 
 " --- The driver

@@ -17,7 +17,8 @@
 "                                       'rules': {'speaking-time': 'off'}}
 "   g:ale_markdown_starling_config      settings sent with workspace/didChangeConfiguration,
 "                                       e.g. {'starling': {'rules': {'we-not-i': 'error'}}}
-"   g:ale_markdown_starling_include     more story files, as globs (e.g. ['*/prep/*.md'])
+"   g:ale_markdown_starling_include     more story files, as globs (e.g. ['prep/*.md']), also
+"                                       sent to the server with its default story globs
 
 call ale#Set('markdown_starling_executable', 'starling')
 call ale#Set('markdown_starling_options', {})
@@ -47,6 +48,26 @@ function! s:FrontMatterSaysStory(buffer) abort
     return 0
 endfunction
 
+" g:ale_markdown_starling_include, each glob made to match anywhere unless it starts with / or
+" **/ (as the VS Code and Neovim configs do).
+function! s:Include(buffer) abort
+    return map(copy(ale#Var(a:buffer, 'markdown_starling_include')),
+    \   {_, glob -> glob =~# '^\(/\|\*\*/\)' ? glob : '**/' . glob})
+endfunction
+
+" initializationOptions: g:ale_markdown_starling_options, and the include globs with the
+" server's default ones, since the server takes `include` as the whole list.
+function! ale_linters#markdown#starling#GetOptions(buffer) abort
+    let l:options = copy(ale#Var(a:buffer, 'markdown_starling_options'))
+    let l:include = s:Include(a:buffer)
+
+    if !empty(l:include)
+        let l:options.include = ['**/*.story.md', '**/stories/**/*.md'] + l:include
+    endif
+
+    return l:options
+endfunction
+
 " Whether the buffer is a story file starling should lint.
 function! ale_linters#markdown#starling#IsStory(buffer) abort
     let l:path = fnamemodify(bufname(a:buffer), ':p')
@@ -55,7 +76,7 @@ function! ale_linters#markdown#starling#IsStory(buffer) abort
         return 1
     endif
 
-    for l:glob in ale#Var(a:buffer, 'markdown_starling_include')
+    for l:glob in s:Include(a:buffer)
         if l:path =~# glob2regpat(l:glob)
             return 1
         endif
@@ -91,6 +112,6 @@ call ale#linter#Define('markdown', {
 \   'executable': {b -> ale#Var(b, 'markdown_starling_executable')},
 \   'command': '%e lsp',
 \   'project_root': function('ale_linters#markdown#starling#GetProjectRoot'),
-\   'initialization_options': {b -> ale#Var(b, 'markdown_starling_options')},
+\   'initialization_options': function('ale_linters#markdown#starling#GetOptions'),
 \   'lsp_config': {b -> ale#Var(b, 'markdown_starling_config')},
 \})
