@@ -15,7 +15,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 "$HERE/setup.sh" || e2e_abort "emacs/setup.sh failed"
 emacs --version | head -1
 # -q: no init file, but Debian's site files (which make elpa-eglot loadable) still load. No
-# native compilation of Eglot in the background: the HOME is new each run, so it would redo it.
+# native compilation of Eglot, nor of trampolines for the primitives the test replaces, in the
+# background: the HOME is new each run, so it would redo it every time.
 e2e_tmux_run emacs emacs -nw -q --no-splash \
-  --eval '(setq native-comp-deferred-compilation nil)' \
+  --eval '(setq native-comp-deferred-compilation nil comp-enable-subr-trampolines nil)' \
   -l "$REPO/editors/emacs/starling.el" -l "$HERE/test.el"
