@@ -1,14 +1,15 @@
-//! The editor end-to-end tests: real headless Neovim and VS Code (code-server in Chromium)
-//! with the shipped configs (`editors/nvim`, the `.vsix` built from `editors/vscode`) against
-//! this build's `starling lsp`. See tests/editors/README.md; `tests/editors/run.sh` runs them
-//! alone. Their setup (PyPI, npm, apt) runs on first use.
+//! The editor end-to-end tests: real headless Neovim, VS Code (code-server in Chromium), Emacs
+//! with Eglot and Vim with ALE (both in a tmux terminal), each with the shipped config
+//! (`editors/nvim`, the `.vsix` built from `editors/vscode`, `editors/emacs/starling.el`,
+//! `editors/vim`) against this build's `starling lsp`. See tests/editors/README.md;
+//! `tests/editors/run.sh` runs them alone. Their setup (PyPI, npm, apt) runs on first use.
 //!
 //! Set `STARLING_SKIP_EDITORS=1` to leave them out of a quick local `cargo test`.
 
 use std::process::Command;
 
 #[test]
-fn neovim_and_vscode_show_diagnostics_apply_the_quick_fix_and_hover() {
+fn editors_show_diagnostics_apply_the_quick_fix_hover_and_stop_the_server() {
     if std::env::var_os("STARLING_SKIP_EDITORS").is_some() {
         eprintln!("editor tests skipped: STARLING_SKIP_EDITORS is set");
         return;

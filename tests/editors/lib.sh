@@ -39,3 +39,39 @@ else
 fi
 export STARLING_BIN PATH
 echo "starling under test: $(command -v starling)${STARLING_BIN:+ (STARLING_BIN=$STARLING_BIN)}"
+
+# Runs a terminal editor in a detached tmux of its own until it quits, at most E2E_TIMEOUT_MS
+# times 10, with a fresh HOME (no user config read or written) and E2E_LOG naming the file its
+# test writes to. Then prints that log and, last, "N passed, N failed" from the log's own
+# summary line (a crash, a timeout or a non-zero exit counts as one more failure).
+#   e2e_tmux_run NAME command args...
+e2e_tmux_run() {
+  local name=$1 tmp secs socket=starling-e2e-$$-$RANDOM start rc line p f
+  shift
+  tmp=$(mktemp -d)
+  secs=$(( ${E2E_TIMEOUT_MS:-20000} / 100 ))
+  export E2E_LOG=$tmp/$name.log
+  : > "$E2E_LOG"
+  start=$(date +%s.%N)
+  tmux -L "$socket" -f /dev/null new-session -d -x 160 -y 50 \
+    "$(printf '%q ' env HOME="$tmp" TERM=xterm-256color "$@"); echo \$? > $(printf '%q' "$tmp/rc")"
+  for _ in $(seq $((secs * 10))); do
+    [ -e "$tmp/rc" ] && break
+    sleep 0.1
+  done
+  if [ ! -e "$tmp/rc" ]; then
+    echo "--- the terminal after ${secs} s:"; tmux -L "$socket" capture-pane -p
+  fi
+  tmux -L "$socket" kill-server 2>/dev/null || true
+  rc=$(cat "$tmp/rc" 2>/dev/null || echo timeout)
+  cat "$E2E_LOG"
+  line=$(grep -E '^\[ *[0-9]+ ms\] [0-9]+ passed, [0-9]+ failed$' "$E2E_LOG" | tail -1 || true)
+  rm -rf "$tmp"
+  p=$(sed -E 's/.* ([0-9]+) passed.*/\1/' <<<"${line:-0 passed}")
+  f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"${line:- 0 failed}")
+  [ -n "$line" ] || f=$((f + 1))
+  [ "$rc" = 0 ] || [ "$f" -gt 0 ] || f=1
+  echo "$name: rc=$rc $(awk "BEGIN{printf \"%.2f\", $(date +%s.%N) - $start}") s"
+  echo "$p passed, $f failed"
+  [ "$f" -eq 0 ]
+}

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the editor end-to-end tests: Neovim (nvim/run.sh), then VS Code (vscode/run.sh).
+# Runs the editor end-to-end tests: Neovim (nvim/run.sh), VS Code (vscode/run.sh), Emacs with
+# Eglot (emacs/run.sh) and Vim with ALE (vim/run.sh).
 #
 #   tests/editors/run.sh                          # against target/release/starling
 #   STARLING_BIN=standin tests/editors/run.sh     # against the stand-in server
@@ -8,7 +9,7 @@
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 pass=0 fail=0
-for suite in nvim vscode; do
+for suite in nvim vscode emacs vim; do
   echo "=== $suite"
   log=$(mktemp)
   "$HERE/$suite/run.sh" 2>&1 | tee "$log"
