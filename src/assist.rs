@@ -97,6 +97,8 @@ pub struct StoryCard {
     /// The range a story-level finding points at.
     pub anchor: Range<usize>,
     pub theme: String,
+    /// Why that theme judged the story (it names it, or its prompt is one of the theme's).
+    pub theme_reason: String,
     pub prompts: Vec<String>,
     pub words: usize,
     pub seconds: f64,
@@ -162,6 +164,7 @@ pub fn story_card(text: &str, outline: &Outline, index: usize, config: &Config) 
         title: story.title.as_ref().map(|t| t.content.clone()),
         anchor: story.anchor(text),
         theme: cx.theme.name.clone(),
+        theme_reason: crate::analysis::theme_choice(story, outline, config).reason,
         prompts,
         words,
         seconds: words as f64 * 60.0 / words_per_minute,
@@ -247,6 +250,10 @@ impl StoryCard {
             self.words,
             self.theme,
             self.counts.summary()
+        ));
+        out.push_str(&format!(
+            "Judged as a `{}` story: {}.\n\n",
+            self.theme, self.theme_reason
         ));
         if self.parts.is_empty() {
             out.push_str("No parts found yet.\n");
