@@ -41,11 +41,13 @@ pub fn config_rule_off(source: Option<&str>, rule: &str) -> Option<TextEdit> {
         },
         Some(_) => return None,
     }
-    let mut edit = diff_edit(text, &doc.to_string())?;
+    // The whole new text takes the file's line ends before the two are compared, so that the
+    // edit never splits a CRLF.
+    let mut new = doc.to_string();
     if text.contains("\r\n") {
-        edit.text = crlf(&edit.text);
+        new = crlf(&new);
     }
-    Some(edit)
+    diff_edit(text, &new)
 }
 
 /// Sets `value` to "off", keeping the spaces and comments around it.
