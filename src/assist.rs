@@ -519,6 +519,21 @@ pub fn completions(
     config: &Config,
 ) -> Vec<Candidate> {
     let offset = crate::analysis::clamp_range(text, offset..offset).start;
+    // A competency id being written (front matter or a `Competencies:` line).
+    if let Some(range) = crate::competency::id_at(text, offset) {
+        let set = competency_set(config);
+        return crate::competency::completions(set, text, offset)
+            .into_iter()
+            .map(|c| Candidate {
+                label: c.id.clone(),
+                detail: c.name.clone(),
+                range: range.clone(),
+                text: c.id.clone(),
+                filter: c.id.clone(),
+                kind: CandidateKind::Value,
+            })
+            .collect();
+    }
     let start = line_start(text, offset);
     let before = &text[start..offset];
     let theme_name = outline
@@ -549,6 +564,20 @@ pub fn completions(
     }
 
     label_completions(text, outline, offset, start, before)
+}
+
+/// The competency set a story's ids come from: the one `starling.toml` picks, else the
+/// generic set.
+pub fn competency_set(config: &Config) -> &'static crate::competency::CompetencySet {
+    config
+        .competency_set()
+        .or_else(|| crate::competency::find("general"))
+        .unwrap_or(&crate::competency::sets()[0])
+}
+
+/// The explanation of the competency id under `offset`, if one is there.
+pub fn competency_hover(text: &str, offset: usize, config: &Config) -> Option<String> {
+    crate::competency::hover(competency_set(config), text, offset).map(|(_, c)| c.markdown())
 }
 
 fn front_matter_completions(

@@ -1457,3 +1457,55 @@ fn the_server_s_bank_and_starling_check_agree_on_which_files_hold_stories() {
     assert_eq!(by_cli, expected, "{stdout}");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn competency_ids_complete_in_front_matter_and_explain_themselves_on_hover() {
+    let dir = bank();
+    write(
+        &dir.path().join("starling.toml"),
+        "competencies = \"amazon\"\n",
+    );
+    let path = dir.path().join("stories/own.md");
+    let text = format!("---\ncompetencies: [ow]\n---\n{WEAK}");
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, &text);
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+    let items = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": doc.uri }, "position": { "line": 1, "character": 17 } }),
+    );
+    let items = items.as_array().expect("items");
+    let ownership = items
+        .iter()
+        .find(|i| i["label"] == "ownership")
+        .unwrap_or_else(|| panic!("no `ownership` among {items:?}"));
+    // The id replaces what was typed.
+    assert_eq!(ownership["textEdit"]["newText"], "ownership");
+    assert_eq!(ownership["textEdit"]["range"]["start"]["character"], 15);
+    assert!(
+        items.len() >= 16,
+        "the amazon set has 16 principles: {items:?}"
+    );
+    // Elsewhere in the front matter, no competency is offered.
+    let none = client.request(
+        "textDocument/completion",
+        json!({ "textDocument": { "uri": doc.uri }, "position": { "line": 1, "character": 3 } }),
+    );
+    assert!(
+        none.as_array()
+            .is_none_or(|i| !i.iter().any(|i| i["label"] == "ownership")),
+        "{none}"
+    );
+    let hover = client.hover(&doc, text.find("ow]").expect("id"));
+    assert!(hover.is_empty(), "`ow` is no id: {hover}");
+    let named = format!("---\ncompetencies: [ownership]\n---\n{WEAK}");
+    let path = dir.path().join("stories/named.md");
+    let doc = TextDoc::new(&path, &named);
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+    let hover = client.hover(&doc, named.find("ownership").expect("id") + 2);
+    assert!(hover.contains("(`ownership`)"), "{hover}");
+    assert!(hover.contains("What the interviewer probes"), "{hover}");
+    assert_eq!(client.shutdown(), Some(0));
+}

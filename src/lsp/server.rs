@@ -485,6 +485,11 @@ impl LanguageServer for Backend {
                 }
             }
         }
+        if let Some(competency) =
+            assist::competency_hover(&snapshot.text(), offset, &snapshot.config)
+        {
+            sections.push(competency);
+        }
         for finding in snapshot.findings() {
             if finding.range.start <= offset && offset <= finding.range.end {
                 sections.push(to_lsp::finding_hover(finding));
