@@ -82,7 +82,7 @@ mod tests {
             "I called the client that afternoon.",
             "We rebuilt the rota.",
             "I quickly wrote to every parent.",
-            "I did my best and was able to win back two accounts.",
+            "I felt unsure of the numbers and was able to win back two accounts.",
             "I was tired and forgot the trays.",
             "Then I ran the numbers again.",
         ] {

@@ -1,5 +1,5 @@
 //! Quoted speech: words inside quotation marks are someone's words, often not the teller's own
-//! claim ("she said 'I felt stupid'").
+//! claim ("he said 'I'm such an idiot'").
 
 use std::ops::Range;
 
@@ -86,8 +86,8 @@ mod tests {
     #[test]
     fn finds_double_and_single_quotes_but_not_apostrophes() {
         assert_eq!(
-            quoted("She said 'I felt stupid for not knowing.' I didn't argue."),
-            ["'I felt stupid for not knowing.'"]
+            quoted("He said 'I'm such an idiot for missing it.' I let him finish."),
+            ["'I'm such an idiot for missing it.'"]
         );
         assert_eq!(
             quoted("He wrote “we all missed it” and \"so what\"."),

@@ -79,7 +79,7 @@ mod tests {
             "# Macro\n## Action\nI had assumed someone downstream would catch it.\n",
             // The teller's own omission explains the miss.
             "# Dashboard\n## Action\nI sent the dashboard without checking the totals.\n",
-            "# Estimate\n## Action\nI underestimated the migration and did not flag the risk.\n",
+            "# Estimate\n## Action\nI underestimated the migration and did not escalate it to my lead.\n",
         ];
         let flag = [
             SHALLOW,

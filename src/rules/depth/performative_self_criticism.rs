@@ -16,7 +16,7 @@ crate::declare_rule! {
     ///
     /// ## Why this text trips it
     /// The teller labels themself instead of describing the mistake. Someone else's words in
-    /// quotation marks ("she said 'I felt stupid'") and denied labels do not count.
+    /// quotation marks ("he said 'I'm such an idiot'") and denied labels do not count.
     ///
     /// ## What a strong story does
     /// Stays matter-of-fact about the mistake and specific about the cause: "Detail doesn't
@@ -57,7 +57,7 @@ mod tests {
             "# Refund\n## Action\nI’m honestly a terrible person for doing that.\n",
         ];
         let pass = [
-            "# Reviews\n## Action\nShe said 'I felt stupid for not knowing.' I sat with that.\n",
+            "# Reviews\n## Action\nHe said 'I'm such an idiot for missing it.' I let him finish.\n",
             "# Invoice\n## Learning\nDetail doesn't come naturally to me, so I rely on the report.\n",
             "# Blue\n## Action\nI'm not a complete idiot about colour; I picked it by eye.\n",
         ];

@@ -62,7 +62,7 @@ mod tests {
         let pass = [
             "# Outage\n## Action\nI pushed it everywhere, then rolled the change back myself.\n",
             "# Permit\n## Action\nI called the owner's representative the same day.\n",
-            "# Feedback\n## Action\nI asked my manager for specific examples.\n",
+            "# Feedback\n## Action\nI asked my lead for two reviews where it showed.\n",
             "# Macro\n## Action\nWithin the hour I pulled the macro.\n",
         ];
         let flag = [
