@@ -143,10 +143,9 @@ pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config)
         };
         if isolate(what, work).is_some() {
             if let Some(&ceiling) = theme.ceiling.get(id) {
-                for finding in &mut found {
-                    if finding.severity > ceiling {
-                        *finding = finding.clone().with_severity(ceiling);
-                    }
+                for finding in found.iter_mut().filter(|f| f.severity > ceiling) {
+                    finding.severity = ceiling;
+                    finding.severity_is_specific = true;
                 }
             }
             findings.extend(found);

@@ -575,6 +575,17 @@ pub fn competency_set(config: &Config) -> &'static crate::competency::Competency
         .unwrap_or(&crate::competency::sets()[0])
 }
 
+/// Whether `offset` lies in the front matter or a story's metadata lines, where competency
+/// ids are written.
+pub fn in_metadata(outline: &Outline, offset: usize) -> bool {
+    let within = |r: &Range<usize>| r.start <= offset && offset <= r.end;
+    outline.file.front_matter.as_ref().is_some_and(within)
+        || outline
+            .stories
+            .iter()
+            .any(|s| s.meta.range.as_ref().is_some_and(within))
+}
+
 /// The explanation of the competency id under `offset`, if one is there.
 pub fn competency_hover(text: &str, offset: usize, config: &Config) -> Option<String> {
     crate::competency::hover(competency_set(config), text, offset).map(|(_, c)| c.markdown())

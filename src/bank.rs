@@ -487,18 +487,6 @@ mod tests {
     }
 
     #[test]
-    fn prompts_match_loosely() {
-        assert!(same_prompt(
-            "tell me about a time when you failed",
-            "Tell me about a time you failed."
-        ));
-        assert!(!same_prompt(
-            "Tell me about a project you are proud of.",
-            "Tell me about a time you failed."
-        ));
-    }
-
-    #[test]
     fn fires_when_a_theme_covers_fewer_than_three_prompts() {
         let one = format!("# Launch one\nPrompt: Tell me about a time you failed.\n\n{PARTS}");
         let two = format!("# Launch two\nPrompt: Tell me about a decision you made that turned out to be wrong.\n\n{PARTS}");

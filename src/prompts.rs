@@ -78,16 +78,34 @@ fn stem(word: &str) -> String {
     word.to_string()
 }
 
-/// How much two prompts ask the same thing, from 0 to 1: the share of the longer gist that
-/// the other holds.
-pub fn likeness(a: &str, b: &str) -> f32 {
-    let a = gist(a);
-    let b = gist(b);
+/// How much two gists agree, from 0 to 1: the share of the longer one that the other holds.
+fn overlap(a: &[String], b: &[String]) -> f32 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
     let shared = a.iter().filter(|w| b.contains(w)).count();
     shared as f32 / a.len().max(b.len()) as f32
+}
+
+/// Every built-in theme's common prompts with their gists, read once.
+static COMMON: LazyLock<Vec<(&'static Theme, &'static str, Vec<String>)>> = LazyLock::new(|| {
+    theme::builtin()
+        .iter()
+        .flat_map(|theme| {
+            theme
+                .prompts
+                .iter()
+                .map(move |common| (theme, common.as_str(), gist(common)))
+        })
+        .collect()
+});
+
+/// The gist of `common` when it is a built-in theme's prompt (read once), else computed.
+fn common_gist(common: &str) -> std::borrow::Cow<'static, [String]> {
+    COMMON
+        .iter()
+        .find(|(_, prompt, _)| *prompt == common)
+        .map_or_else(|| gist(common).into(), |(_, _, g)| g.as_slice().into())
 }
 
 /// A title that is itself a behavioral prompt ("Tell me about a time you failed").
@@ -106,18 +124,17 @@ const SAME: f32 = 0.6;
 
 /// Whether a prompt a story names is one of a theme's common prompts, paraphrases included.
 pub fn same_prompt(named: &str, common: &str) -> bool {
-    likeness(named, common) >= SAME
+    overlap(&gist(named), &common_gist(common)) >= SAME
 }
 
 /// The theme whose common prompts `prompt` asks, and the common prompt it matched.
 pub fn theme_of_prompt(prompt: &str) -> Option<(&'static Theme, &'static str)> {
+    let asked = gist(prompt);
     let mut best: Option<(f32, &'static Theme, &'static str)> = None;
-    for theme in theme::builtin() {
-        for common in &theme.prompts {
-            let score = likeness(prompt, common);
-            if score >= SAME && best.is_none_or(|(b, ..)| score > b) {
-                best = Some((score, theme, common.as_str()));
-            }
+    for (theme, common, common_gist) in COMMON.iter() {
+        let score = overlap(&asked, common_gist);
+        if score >= SAME && best.is_none_or(|(b, ..)| score > b) {
+            best = Some((score, theme, common));
         }
     }
     if let Some((_, theme, common)) = best {
@@ -125,18 +142,14 @@ pub fn theme_of_prompt(prompt: &str) -> Option<(&'static Theme, &'static str)> {
     }
     // No common prompt matched: the theme whose concepts the prompt names (a failure, a
     // mistake, hard feedback) still knows the kind of story.
-    let asked = gist(prompt);
-    theme::builtin().iter().find_map(|theme| {
-        theme
-            .prompts
-            .iter()
-            .find(|common| {
-                gist(common)
-                    .iter()
-                    .any(|w| w.starts_with('<') && asked.contains(w))
-            })
-            .map(|common| (theme, common.as_str()))
-    })
+    COMMON
+        .iter()
+        .find(|(_, _, common_gist)| {
+            common_gist
+                .iter()
+                .any(|w| w.starts_with('<') && asked.contains(w))
+        })
+        .map(|(theme, common, _)| (*theme, *common))
 }
 
 #[cfg(test)]

@@ -226,11 +226,6 @@ fn expand_with(pattern: &str, classes: &BTreeMap<String, String>) -> String {
     out
 }
 
-/// The names of the word classes, for tests and docs.
-pub fn word_classes() -> impl Iterator<Item = &'static str> {
-    WORD_CLASSES.keys().map(String::as_str)
-}
-
 impl PhraseSet {
     pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
         let key: Vec<String> = patterns

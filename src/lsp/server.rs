@@ -485,10 +485,13 @@ impl LanguageServer for Backend {
                 }
             }
         }
-        if let Some(competency) =
-            assist::competency_hover(&snapshot.text(), offset, &snapshot.config)
-        {
-            sections.push(competency);
+        // Competency ids stand only in metadata: read the text only there.
+        if assist::in_metadata(snapshot.outline(), offset) {
+            if let Some(competency) =
+                assist::competency_hover(&snapshot.text(), offset, &snapshot.config)
+            {
+                sections.push(competency);
+            }
         }
         for finding in snapshot.findings() {
             if finding.range.start <= offset && offset <= finding.range.end {
