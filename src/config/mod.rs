@@ -389,9 +389,15 @@ impl Config {
             let sets = lists
                 .into_iter()
                 .map(|(key, patterns)| {
-                    let set = PhraseSet::new(&patterns).map_err(|err| {
-                        error(&key, format!("[phrases] {key} does not compile: {err}"))
-                    })?;
+                    // The built-in lists compile when first read (a test compiles them all);
+                    // a list the user added to is compiled now, so its error shows at once.
+                    let set = if extra.contains_key(&key) {
+                        PhraseSet::checked(&patterns).map_err(|err| {
+                            error(&key, format!("[phrases] {key} does not compile: {err}"))
+                        })?
+                    } else {
+                        PhraseSet::new(&patterns)
+                    };
                     Ok((key, set))
                 })
                 .collect::<Result<HashMap<_, _>, ConfigError>>()?;
