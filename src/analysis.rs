@@ -34,14 +34,39 @@ pub fn check_text(text: &str, config: &Config) -> Analysis {
 /// Checks `text`, already parsed as `syntax`.
 pub fn analyze(text: &str, syntax: &Syntax, config: &Config) -> Analysis {
     let outline = crate::story::outline(text, syntax);
-    let mut findings = Vec::new();
-    for index in 0..outline.stories.len() {
-        findings.extend(check_story(text, &outline, index, config));
-    }
+    let all: Vec<usize> = (0..outline.stories.len()).collect();
+    let mut findings: Vec<Finding> = check_stories(text, &outline, &all, config)
+        .into_iter()
+        .flatten()
+        .collect();
     let directives = directives(text, &outline.opaque);
     findings.extend(file_findings(&outline, &directives));
     let findings = finish_with(text, &outline, findings, config, &directives);
     Analysis { outline, findings }
+}
+
+/// The findings of stories `indices` of `outline`, in that order, checked in parallel (a
+/// story's findings depend only on its own text, theme and the configuration). A panic while
+/// reading one story costs that story's findings, not the others'.
+pub fn check_stories(
+    text: &str,
+    outline: &Outline,
+    indices: &[usize],
+    config: &Config,
+) -> Vec<Vec<Finding>> {
+    use rayon::prelude::*;
+    let one = |&index: &usize| {
+        isolate(
+            || format!("checking story {}", index + 1),
+            || check_story(text, outline, index, config),
+        )
+        .unwrap_or_default()
+    };
+    // A handful of stories is not worth the hand-over to other threads.
+    if indices.len() < 4 {
+        return indices.iter().map(one).collect();
+    }
+    indices.par_iter().with_min_len(2).map(one).collect()
 }
 
 /// The theme of `story`: its own metadata, else the file's front matter, else the default.
