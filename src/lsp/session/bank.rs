@@ -1,0 +1,339 @@
+//! The story bank: every story file of the workspace folders, summarized, and the findings
+//! that compare them. Files are read off the state lock, and only regular files up to
+//! `max-file-size`; open documents bring their own, possibly unsaved, summaries.
+
+use std::collections::{BTreeMap, HashMap};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use ropey::Rope;
+use tower_lsp_server::ls_types::{
+    Diagnostic, NumberOrString, ProgressParams, ProgressParamsValue, WorkDoneProgress,
+    WorkDoneProgressBegin, WorkDoneProgressCreateParams, WorkDoneProgressEnd,
+    WorkDoneProgressReport,
+};
+
+use super::super::{from_lsp, to_lsp};
+use super::{Level, Session, State};
+use crate::assist::{self, FileSummary};
+use crate::config::Config;
+use crate::rules::Finding;
+use crate::workspace::{self, Verdict};
+
+/// A file of the story bank.
+#[derive(Debug, Clone, Default)]
+pub struct BankFile {
+    pub summary: FileSummary,
+    /// Its own diagnostics, as last checked from disk (open documents have fresher ones).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl State {
+    /// The bank findings of every file, recomputed from the summaries. Returns the files
+    /// whose bank findings changed.
+    pub fn refresh_bank_findings(&mut self) -> Vec<PathBuf> {
+        let root = self.folders.first().cloned();
+        let (config, _) = self.config_for(root.as_deref());
+        let paths: Vec<&PathBuf> = self.bank.keys().collect();
+        let summaries: Vec<&FileSummary> = self.bank.values().map(|f| &f.summary).collect();
+        let mut fresh: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
+        for (index, finding) in assist::bank_findings(&summaries, &config) {
+            if let Some(path) = paths.get(index) {
+                fresh.entry((*path).clone()).or_default().push(finding);
+            }
+        }
+        let mut changed: Vec<PathBuf> = fresh
+            .keys()
+            .chain(self.bank_findings.keys())
+            .filter(|path| fresh.get(*path) != self.bank_findings.get(*path))
+            .cloned()
+            .collect();
+        changed.sort();
+        changed.dedup();
+        self.bank_findings = fresh;
+        changed
+    }
+}
+
+impl Session {
+    /// Puts an open document's new bank summary in the bank. When that changes the bank
+    /// findings, the other documents they land on are checked again and pull clients are
+    /// refreshed. The document's own diagnostics read the bank findings as they are published,
+    /// after this.
+    pub(super) fn update_summary(self: &Arc<Self>, path: PathBuf, summary: FileSummary) {
+        let mut changed = {
+            let mut state = self.state();
+            let entry = state.bank.entry(path.clone()).or_default();
+            if entry.summary == summary {
+                return;
+            }
+            entry.summary = summary;
+            state.refresh_bank_findings()
+        };
+        if changed.is_empty() {
+            return;
+        }
+        changed.retain(|changed| *changed != path);
+        self.republish_paths(&changed);
+        let this = self.clone();
+        tokio::spawn(async move { this.refresh_pulls().await });
+    }
+
+    /// Scans the workspace folders for story files in the background, reporting progress,
+    /// and fills the story bank.
+    pub async fn scan_bank(self: &Arc<Self>) {
+        self.scans.fetch_add(1, Ordering::SeqCst);
+        let (folders, work_done, encoding) = {
+            let state = self.state();
+            (
+                state.folders.clone(),
+                state.flags.work_done_progress,
+                state.encoding,
+            )
+        };
+        let token = NumberOrString::String(format!(
+            "starling/bank/{}",
+            self.scans.load(Ordering::SeqCst)
+        ));
+        let progress = work_done
+            && self
+                .client
+                .send_request::<tower_lsp_server::ls_types::request::WorkDoneProgressCreate>(
+                    WorkDoneProgressCreateParams {
+                        token: token.clone(),
+                    },
+                )
+                .await
+                .is_ok();
+        if progress {
+            self.progress(
+                &token,
+                WorkDoneProgress::Begin(WorkDoneProgressBegin {
+                    title: "Checking the story bank".into(),
+                    cancellable: Some(false),
+                    message: Some("finding story files".into()),
+                    percentage: Some(0),
+                }),
+            )
+            .await;
+        }
+
+        // Which files: decided with the configuration of each, under the lock, then read and
+        // checked on a blocking thread.
+        let candidates = tokio::task::spawn_blocking(move || {
+            let mut files = Vec::new();
+            for folder in &folders {
+                files.extend(workspace::walk(folder, |_| {}));
+            }
+            files
+        })
+        .await
+        .unwrap_or_default();
+        let jobs: Vec<(PathBuf, Config, Verdict)> = {
+            let mut state = self.state();
+            candidates
+                .into_iter()
+                .filter_map(|path| {
+                    let (config, root) = state.config_for(Some(&path));
+                    let verdict = workspace::by_path(&config, root.as_deref(), &path);
+                    let candidate = verdict == Verdict::ByPath
+                        || (verdict == Verdict::NotStories && workspace::is_markdown(&path));
+                    candidate.then_some((path, config, verdict))
+                })
+                .collect()
+        };
+        self.flush_config_reports().await;
+
+        let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        let total = jobs.len();
+        let worker = tokio::task::spawn_blocking(move || {
+            let mut out = Vec::new();
+            for (done, (path, config, verdict)) in jobs.into_iter().enumerate() {
+                let _ = sender.send(done);
+                let Some(text) = read_bank_file(&path, config.max_file_size()) else {
+                    continue;
+                };
+                let by_path = verdict == Verdict::ByPath;
+                if !by_path && !workspace::front_matter_says_stories(&text) {
+                    continue;
+                }
+                let checked = catch_unwind(AssertUnwindSafe(|| {
+                    let analysis = crate::analysis::check_text(&text, &config);
+                    (by_path || analysis.outline.file.holds_stories).then(|| {
+                        let summary = assist::summarize(&text, &analysis, &config);
+                        let rope = Rope::from_str(&text);
+                        let diagnostics = analysis
+                            .findings
+                            .iter()
+                            .map(|f| to_lsp::diagnostic(&rope, f, encoding))
+                            .collect();
+                        BankFile {
+                            summary,
+                            diagnostics,
+                        }
+                    })
+                }));
+                if let Ok(Some(file)) = checked {
+                    out.push((path, file));
+                }
+            }
+            out
+        });
+        let mut last_percent = 0;
+        while let Some(done) = receiver.recv().await {
+            let percent = (done * 100 / total.max(1)) as u32;
+            if progress && percent >= last_percent + 5 {
+                last_percent = percent;
+                self.progress(
+                    &token,
+                    WorkDoneProgress::Report(WorkDoneProgressReport {
+                        cancellable: Some(false),
+                        message: Some(format!("{done}/{total} files")),
+                        percentage: Some(percent),
+                    }),
+                )
+                .await;
+            }
+        }
+        let files = worker.await.unwrap_or_default();
+        let count = files.len();
+        let stories: usize = files.iter().map(|(_, f)| f.summary.stories.len()).sum();
+        let changed = {
+            let mut state = self.state();
+            let mut bank: BTreeMap<PathBuf, BankFile> = files.into_iter().collect();
+            // An open document's summary comes from its own, possibly unsaved, text.
+            let open: Vec<PathBuf> = state.docs.keys().filter_map(from_lsp::path).collect();
+            for path in open {
+                if let Some(file) = state.bank.get(&path) {
+                    bank.insert(path, file.clone());
+                }
+            }
+            state.bank = bank;
+            state.refresh_bank_findings()
+        };
+        self.republish_paths(&changed);
+        let message = format!("{count} story files, {stories} stories");
+        if progress {
+            self.progress(
+                &token,
+                WorkDoneProgress::End(WorkDoneProgressEnd {
+                    message: Some(message.clone()),
+                }),
+            )
+            .await;
+        }
+        self.log(Level::Info, format!("story bank: {message}"))
+            .await;
+        self.refresh_pulls().await;
+    }
+
+    /// The diagnostics of a bank file that is not open: its own, as last read from disk, and
+    /// its bank findings. `None` for a file outside the bank. The file is read without the
+    /// state lock.
+    pub fn disk_diagnostics(&self, path: &Path) -> Option<Vec<Diagnostic>> {
+        let (mut diagnostics, extra, encoding, config) = {
+            let mut state = self.state();
+            let diagnostics = state.bank.get(path)?.diagnostics.clone();
+            let extra = state.bank_findings.get(path).cloned();
+            let (config, _) = state.config_for(Some(path));
+            (diagnostics, extra, state.encoding, config)
+        };
+        if let Some(extra) = extra {
+            let text = read_bank_file(path, config.max_file_size()).unwrap_or_default();
+            let rope = Rope::from_str(&text);
+            diagnostics.extend(
+                assist::finish_bank_findings(&text, &extra, &config)
+                    .iter()
+                    .map(|f| to_lsp::diagnostic(&rope, f, encoding)),
+            );
+        }
+        Some(diagnostics)
+    }
+
+    /// Re-reads one bank file from disk after it changed outside the editor.
+    pub async fn update_bank_file(self: &Arc<Self>, path: PathBuf) {
+        let (config, verdict, encoding) = {
+            let mut state = self.state();
+            let (config, root) = state.config_for(Some(&path));
+            let verdict = workspace::by_path(&config, root.as_deref(), &path);
+            (config, verdict, state.encoding)
+        };
+        let read = path.clone();
+        let limit = config.max_file_size();
+        let file = tokio::task::spawn_blocking(move || {
+            let text = read_bank_file(&read, limit)?;
+            let by_path = verdict == Verdict::ByPath;
+            let by_front_matter = verdict == Verdict::NotStories
+                && workspace::is_markdown(&read)
+                && workspace::front_matter_says_stories(&text);
+            if !by_path && !by_front_matter {
+                return None;
+            }
+            let analysis = catch_unwind(AssertUnwindSafe(|| {
+                crate::analysis::check_text(&text, &config)
+            }))
+            .ok()?;
+            if !by_path && !analysis.outline.file.holds_stories {
+                return None;
+            }
+            let rope = Rope::from_str(&text);
+            Some(BankFile {
+                summary: assist::summarize(&text, &analysis, &config),
+                diagnostics: analysis
+                    .findings
+                    .iter()
+                    .map(|f| to_lsp::diagnostic(&rope, f, encoding))
+                    .collect(),
+            })
+        })
+        .await
+        .ok()
+        .flatten();
+        let changed = {
+            let mut state = self.state();
+            match file {
+                Some(file) => {
+                    state.bank.insert(path, file);
+                }
+                None => {
+                    state.bank.remove(&path);
+                }
+            }
+            state.refresh_bank_findings()
+        };
+        self.republish_paths(&changed);
+    }
+
+    async fn progress(&self, token: &NumberOrString, value: WorkDoneProgress) {
+        self.client
+            .send_notification::<tower_lsp_server::ls_types::notification::Progress>(
+                ProgressParams {
+                    token: token.clone(),
+                    value: ProgressParamsValue::WorkDone(value),
+                },
+            )
+            .await;
+    }
+}
+
+/// The text of a bank file: `None` for anything but a regular file (a FIFO would block the
+/// read for good), for a file over `limit` bytes (`max-file-size`), and for one that is not
+/// UTF-8. Reads at most `limit` bytes, even from a file that grows meanwhile.
+fn read_bank_file(path: &Path, limit: u64) -> Option<String> {
+    use std::io::Read;
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > limit {
+        return None;
+    }
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .ok()?;
+    if bytes.len() as u64 > limit {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
