@@ -1509,3 +1509,64 @@ fn competency_ids_complete_in_front_matter_and_explain_themselves_on_hover() {
     assert!(hover.contains("What the interviewer probes"), "{hover}");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn each_folder_keeps_its_own_starling_toml_until_the_watcher_says_it_changed() {
+    let dir = bank();
+    let mut docs = Vec::new();
+    for (folder, rule) in [("a", "missing-learning"), ("b", "speaking-time")] {
+        std::fs::create_dir_all(dir.path().join(folder).join("stories")).expect("dir");
+        write(
+            &dir.path().join(folder).join("starling.toml"),
+            &format!("[rules]\n{rule} = \"off\"\n"),
+        );
+        docs.push(TextDoc::new(
+            &dir.path().join(folder).join("stories/launch.md"),
+            WEAK,
+        ));
+    }
+    let mut client = start(dir.path());
+    let has = |diagnostics: &[Value], rule: &str| codes(diagnostics).contains(&rule.to_string());
+    client.open(&docs[0]);
+    let a = client.diagnostics(&docs[0].uri, 1);
+    client.open(&docs[1]);
+    let b = client.diagnostics(&docs[1].uri, 1);
+    // The same text, two folders, two configurations.
+    assert!(!has(&a, "missing-learning") && has(&a, "speaking-time"));
+    assert!(has(&b, "missing-learning") && !has(&b, "speaking-time"));
+
+    // Changed on disk, unannounced: typing goes on with the configuration it had.
+    let config_a = dir.path().join("a/starling.toml");
+    write(&config_a, "[rules]\nspeaking-time = \"off\"\n");
+    let discoveries =
+        |client: &mut Client, doc: &TextDoc| stats(client, doc)["configDiscoveries"].clone();
+    // The bank scan discovers the folders of the files it finds: let it end first.
+    client.wait_for("bank scan end", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("story bank:"))
+    });
+    let before = discoveries(&mut client, &docs[0]);
+    for word in ["We", " shipped", " later."] {
+        let end = docs[0].text.len();
+        client.edit(&mut docs[0], end..end, word);
+    }
+    let a = client.diagnostics(&docs[0].uri, 4);
+    assert!(!has(&a, "missing-learning") && has(&a, "speaking-time"));
+    // Not a file was looked for or read while typing.
+    assert_eq!(discoveries(&mut client, &docs[0]), before);
+
+    // Announced: the document follows its folder's new configuration; the other folder's
+    // stays as it was.
+    client.drain();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": support::uri(&config_a), "type": 2 }] }),
+    );
+    let a = client.next_diagnostics(&docs[0].uri);
+    assert!(has(&a, "missing-learning") && !has(&a, "speaking-time"));
+    let b = client.next_diagnostics(&docs[1].uri);
+    assert!(has(&b, "missing-learning") && !has(&b, "speaking-time"));
+    assert_eq!(client.shutdown(), Some(0));
+}

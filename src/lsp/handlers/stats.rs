@@ -1,6 +1,9 @@
 //! `starling/stats`: how much work the checks of an open document did, so that tests can
-//! tell an edit re-checked only the stories it touched. `null` for a document not open.
+//! tell an edit re-checked only the stories it touched, and how many times the server
+//! discovered a folder's configuration (`configDiscoveries`, over all documents). `null` for a
+//! document not open.
 
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
@@ -29,6 +32,7 @@ pub async fn stats(
             "storiesChecked": stats.stories_checked,
             "cardsBuilt": stats.cards_built,
             "cancelled": stats.cancelled,
+            "configDiscoveries": session.discoveries.load(Ordering::Relaxed),
         })
     }))
 }

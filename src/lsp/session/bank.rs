@@ -31,15 +31,14 @@ pub struct BankFile {
 }
 
 impl State {
-    /// The bank findings of every file, recomputed from the summaries. Returns the files
-    /// whose bank findings changed.
-    pub fn refresh_bank_findings(&mut self) -> Vec<PathBuf> {
-        let root = self.folders.first().cloned();
-        let (config, _) = self.config_for(root.as_deref());
+    /// The bank findings of every file, recomputed from the summaries with `config`, the
+    /// configuration of the first workspace folder (see [`Session::bank_config`]). Returns the
+    /// files whose bank findings changed.
+    pub fn refresh_bank_findings(&mut self, config: &Config) -> Vec<PathBuf> {
         let paths: Vec<&PathBuf> = self.bank.keys().collect();
         let summaries: Vec<&FileSummary> = self.bank.values().map(|f| &f.summary).collect();
         let mut fresh: HashMap<PathBuf, Vec<Finding>> = HashMap::new();
-        for (index, finding) in assist::bank_findings(&summaries, &config) {
+        for (index, finding) in assist::bank_findings(&summaries, config) {
             if let Some(path) = paths.get(index) {
                 fresh.entry((*path).clone()).or_default().push(finding);
             }
@@ -58,11 +57,18 @@ impl State {
 }
 
 impl Session {
+    /// The configuration the bank findings are computed with: the first workspace folder's.
+    pub(super) fn bank_config(&self) -> Config {
+        let root = self.state().folders.first().cloned();
+        self.config_in(root.as_deref()).0
+    }
+
     /// Puts an open document's new bank summary in the bank. When that changes the bank
     /// findings, the other documents they land on are checked again and pull clients are
     /// refreshed. The document's own diagnostics read the bank findings as they are published,
     /// after this.
     pub(super) fn update_summary(self: &Arc<Self>, path: PathBuf, summary: FileSummary) {
+        let config = self.bank_config();
         let mut changed = {
             let mut state = self.state();
             let entry = state.bank.entry(path.clone()).or_default();
@@ -70,7 +76,7 @@ impl Session {
                 return;
             }
             entry.summary = summary;
-            state.refresh_bank_findings()
+            state.refresh_bank_findings(&config)
         };
         if changed.is_empty() {
             return;
@@ -120,30 +126,28 @@ impl Session {
             .await;
         }
 
-        // Which files: decided with the configuration of each, under the lock, then read and
-        // checked on a blocking thread.
-        let candidates = tokio::task::spawn_blocking(move || {
+        // Which files: found and decided with the configuration of each on a blocking thread
+        // (discovering each folder's configuration reads files), then read and checked on
+        // another.
+        let this = self.clone();
+        let jobs: Vec<(PathBuf, Config, Verdict)> = tokio::task::spawn_blocking(move || {
             let mut files = Vec::new();
             for folder in &folders {
                 files.extend(workspace::walk(folder, |_| {}));
             }
             files
-        })
-        .await
-        .unwrap_or_default();
-        let jobs: Vec<(PathBuf, Config, Verdict)> = {
-            let mut state = self.state();
-            candidates
                 .into_iter()
                 .filter_map(|path| {
-                    let (config, root) = state.config_for(Some(&path));
+                    let (config, root) = this.config_for(Some(&path));
                     let verdict = workspace::by_path(&config, root.as_deref(), &path);
                     let candidate = verdict == Verdict::ByPath
                         || (verdict == Verdict::NotStories && workspace::is_markdown(&path));
                     candidate.then_some((path, config, verdict))
                 })
                 .collect()
-        };
+        })
+        .await
+        .unwrap_or_default();
         self.flush_config_reports().await;
 
         let (sender, mut receiver) = tokio::sync::mpsc::unbounded_channel();
@@ -200,6 +204,7 @@ impl Session {
         let files = worker.await.unwrap_or_default();
         let count = files.len();
         let stories: usize = files.iter().map(|(_, f)| f.summary.stories.len()).sum();
+        let bank_config = self.bank_config();
         let changed = {
             let mut state = self.state();
             let mut bank: BTreeMap<PathBuf, BankFile> = files.into_iter().collect();
@@ -211,7 +216,7 @@ impl Session {
                 }
             }
             state.bank = bank;
-            state.refresh_bank_findings()
+            state.refresh_bank_findings(&bank_config)
         };
         self.republish_paths(&changed);
         let message = format!("{count} story files, {stories} stories");
@@ -233,12 +238,12 @@ impl Session {
     /// its bank findings. `None` for a file outside the bank. The file is read without the
     /// state lock.
     pub fn disk_diagnostics(&self, path: &Path) -> Option<Vec<Diagnostic>> {
-        let (mut diagnostics, extra, encoding, config) = {
-            let mut state = self.state();
+        let (config, _) = self.config_for(Some(path));
+        let (mut diagnostics, extra, encoding) = {
+            let state = self.state();
             let diagnostics = state.bank.get(path)?.diagnostics.clone();
             let extra = state.bank_findings.get(path).cloned();
-            let (config, _) = state.config_for(Some(path));
-            (diagnostics, extra, state.encoding, config)
+            (diagnostics, extra, state.encoding)
         };
         if let Some(extra) = extra {
             let text = read_bank_file(path, config.max_file_size()).unwrap_or_default();
@@ -254,12 +259,9 @@ impl Session {
 
     /// Re-reads one bank file from disk after it changed outside the editor.
     pub async fn update_bank_file(self: &Arc<Self>, path: PathBuf) {
-        let (config, verdict, encoding) = {
-            let mut state = self.state();
-            let (config, root) = state.config_for(Some(&path));
-            let verdict = workspace::by_path(&config, root.as_deref(), &path);
-            (config, verdict, state.encoding)
-        };
+        let (config, root) = self.config_for(Some(&path));
+        let verdict = workspace::by_path(&config, root.as_deref(), &path);
+        let encoding = self.state().encoding;
         let read = path.clone();
         let limit = config.max_file_size();
         let file = tokio::task::spawn_blocking(move || {
@@ -291,6 +293,7 @@ impl Session {
         .await
         .ok()
         .flatten();
+        let bank_config = self.bank_config();
         let changed = {
             let mut state = self.state();
             match file {
@@ -301,7 +304,7 @@ impl Session {
                     state.bank.remove(&path);
                 }
             }
-            state.refresh_bank_findings()
+            state.refresh_bank_findings(&bank_config)
         };
         self.republish_paths(&changed);
     }

@@ -1,7 +1,14 @@
-//! The configuration layers: the `starling.toml` that applies to each document, the
-//! editor's settings on top, the settings requests, and the errors to report.
+//! The configuration layers: the `starling.toml` that applies to each folder, the editor's
+//! settings on top, the settings requests, and the errors to report.
+//!
+//! Discovery is done once per folder and cached (folder to its `starling.toml`, file to its
+//! text and last valid layer, file to the configuration with the editor's layers on top). The
+//! cache is dropped, and the files in use read again, only when the configuration changes:
+//! a watched `starling.toml` changed, a `starling.toml` saved, the settings changed. Files
+//! are never read with the state lock held.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{ConfigurationItem, MessageType, Uri};
@@ -22,18 +29,48 @@ pub(super) struct ConfigFile {
     error: Option<ConfigError>,
 }
 
+/// What discovery found for one folder, read without the state lock: the `starling.toml`
+/// that governs it, if any, and that file's text.
+struct Found {
+    toml: Option<PathBuf>,
+    source: Option<std::io::Result<String>>,
+}
+
+impl Found {
+    /// Walks up from `folder` to the nearest `starling.toml` and reads it. File IO: never
+    /// called with the state lock held.
+    fn discover(folder: Option<&Path>) -> Self {
+        let toml = folder.and_then(config::discover);
+        let source = toml.as_deref().map(std::fs::read_to_string);
+        Self { toml, source }
+    }
+}
+
+/// The folder whose configuration applies to the file at `path`: the one that holds it.
+fn folder_of(path: Option<&Path>) -> Option<&Path> {
+    path.and_then(Path::parent)
+}
+
 impl State {
     fn editor_layer(&self) -> RawConfig {
         self.init_options.clone().merge(self.settings.clone())
     }
 
-    /// The configuration that applies to `path` (`None` for a document without a file), and
-    /// the folder its include globs are relative to.
-    pub fn config_for(&mut self, path: Option<&Path>) -> (Config, Option<PathBuf>) {
-        let toml = path.and_then(config::discover);
+    /// The configuration that applies to the files in `folder`, and the folder their include
+    /// globs are relative to, when the folder's discovery is cached (see [`Session::config_in`]).
+    /// Reads no file: `None` when the folder has not been discovered since the configuration
+    /// was last reloaded.
+    fn known_config(&mut self, folder: Option<&Path>) -> Option<(Config, Option<PathBuf>)> {
+        let key = folder.map(Path::to_path_buf);
+        let toml = self.discovered.get(&key)?.clone();
+        if let Some(toml) = &toml {
+            if !self.config_files.contains_key(toml) {
+                return None;
+            }
+        }
         let root = match &toml {
             Some(toml) => toml.parent().map(Path::to_path_buf),
-            None => path.and_then(|p| {
+            None => folder.and_then(|p| {
                 self.folders
                     .iter()
                     .filter(|folder| p.starts_with(folder))
@@ -42,20 +79,34 @@ impl State {
             }),
         };
         if let Some(config) = self.effective.get(&toml) {
-            return (config.clone(), root);
+            return Some((config.clone(), root));
         }
         let config = self.build_config(toml.as_deref());
         self.effective.insert(toml, config.clone());
-        (config, root)
+        Some((config, root))
     }
 
+    /// Puts what discovery found for `folder` in the cache.
+    fn install(&mut self, folder: Option<&Path>, found: Found) {
+        if let (Some(toml), Some(source)) = (&found.toml, found.source) {
+            // A file another folder found first is kept as it was read then: every folder
+            // sees one version of it until the next reload.
+            if !self.config_files.contains_key(toml) {
+                self.install_file(toml, source);
+            }
+        }
+        self.discovered
+            .insert(folder.map(Path::to_path_buf), found.toml);
+    }
+
+    /// The editor's layer over the file layer of `toml`, which must be installed.
     fn build_config(&mut self, toml: Option<&Path>) -> Config {
         let editor = self.editor_layer();
-        let (file_layer, source) = match toml {
-            Some(path) => {
-                let file = self.load_config_file(path);
-                (file.good.clone().unwrap_or_default(), Some(file.source))
-            }
+        let (file_layer, source) = match toml.and_then(|path| self.config_files.get(path)) {
+            Some(file) => (
+                file.good.clone().unwrap_or_default(),
+                Some(file.source.clone()),
+            ),
             None => (RawConfig::default(), None),
         };
         let merged = file_layer.clone().merge(editor);
@@ -73,10 +124,10 @@ impl State {
         }
     }
 
-    /// Reads `path`, keeping the last valid layer when the new text is not valid.
-    fn load_config_file(&mut self, path: &Path) -> ConfigFile {
+    /// Installs the text read from `path`, keeping the last valid layer when the new text is
+    /// not valid, and notes an error that changed for the next report.
+    fn install_file(&mut self, path: &Path, source: std::io::Result<String>) {
         let previous = self.config_files.get(path).cloned().unwrap_or_default();
-        let source = std::fs::read_to_string(path);
         let mut file = ConfigFile {
             good: previous.good.clone(),
             ..ConfigFile::default()
@@ -104,26 +155,84 @@ impl State {
             self.config_reports
                 .push((path.to_path_buf(), file.error.clone(), file.source.clone()));
         }
-        self.config_files.insert(path.to_path_buf(), file.clone());
-        file
+        self.config_files.insert(path.to_path_buf(), file);
     }
 
-    /// Forgets every loaded configuration, so the next use reads the files again.
-    pub fn invalidate_configs(&mut self) {
+    /// Installs the configuration files read again by [`Session::reload_configs`] (`None`
+    /// for one that is gone), and forgets every folder's discovery, so that the next use of
+    /// a folder discovers it again. Every document's checks so far become stale.
+    fn reload(&mut self, files: Vec<(PathBuf, Option<std::io::Result<String>>)>) {
         self.effective.clear();
+        self.discovered.clear();
         self.config_epoch += 1;
-        let paths: Vec<PathBuf> = self.config_files.keys().cloned().collect();
-        for path in paths {
-            if path.is_file() {
-                self.load_config_file(&path);
-            } else {
-                self.config_files.remove(&path);
-                self.config_reports.push((path, None, String::new()));
+        for (path, source) in files {
+            match source {
+                Some(source) => self.install_file(&path, source),
+                None => {
+                    self.config_files.remove(&path);
+                    self.config_reports.push((path, None, String::new()));
+                }
             }
         }
         for doc in self.docs.values_mut() {
             doc.bump();
         }
+    }
+}
+
+impl Session {
+    /// The configuration that applies to the file at `path` (`None` for a document without
+    /// a file), and the folder its include globs are relative to. See [`Session::config_in`].
+    pub fn config_for(&self, path: Option<&Path>) -> (Config, Option<PathBuf>) {
+        let (config, root, _) = self.config_in(folder_of(path));
+        (config, root)
+    }
+
+    /// The configuration that applies to the files in `folder`, the folder their include
+    /// globs are relative to, and the configuration epoch it belongs to.
+    ///
+    /// Discovery (walking up to the nearest `starling.toml` and reading it) happens once per
+    /// folder and is cached until the configuration is reloaded ([`Session::reload_configs`]):
+    /// typing reads no file. A folder not yet discovered is discovered without the state lock,
+    /// which is taken again only to install what was found.
+    pub fn config_in(&self, folder: Option<&Path>) -> (Config, Option<PathBuf>, u64) {
+        for attempt in 0..3 {
+            let epoch = {
+                let mut state = self.state();
+                if let Some((config, root)) = state.known_config(folder) {
+                    return (config, root, state.config_epoch);
+                }
+                state.config_epoch
+            };
+            let found = Found::discover(folder);
+            self.discoveries.fetch_add(1, Ordering::Relaxed);
+            let mut state = self.state();
+            // A reload meanwhile may have seen a newer file than this read: read again (but
+            // never forever).
+            if state.config_epoch != epoch && attempt < 2 {
+                continue;
+            }
+            state.install(folder, found);
+            if let Some((config, root)) = state.known_config(folder) {
+                return (config, root, state.config_epoch);
+            }
+        }
+        (Config::default(), None, self.state().config_epoch)
+    }
+
+    /// Reads every configuration file in use again, and makes every folder be discovered
+    /// again on its next use (a `starling.toml` may have appeared or gone). The files are
+    /// read without the state lock.
+    pub fn reload_configs(&self) {
+        let paths: Vec<PathBuf> = self.state().config_files.keys().cloned().collect();
+        let files = paths
+            .into_iter()
+            .map(|path| {
+                let source = path.is_file().then(|| std::fs::read_to_string(&path));
+                (path, source)
+            })
+            .collect();
+        self.state().reload(files);
     }
 }
 
@@ -265,7 +374,7 @@ impl Session {
     /// Re-checks the open documents and, in the background, the bank files with the new
     /// configuration; pull clients are refreshed once the bank is read again.
     pub async fn config_changed(self: &Arc<Self>) {
-        self.state().invalidate_configs();
+        self.reload_configs();
         self.flush_config_reports().await;
         self.recheck_all();
         let session = self.clone();

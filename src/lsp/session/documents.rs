@@ -219,7 +219,7 @@ pub struct Snapshot {
     /// The checked text: a rope when hot.
     pub text: Text,
     pub config: Config,
-    /// The configuration epoch `config` belongs to (see [`State::invalidate_configs`]).
+    /// The configuration epoch `config` belongs to (see [`super::Session::reload_configs`]).
     pub(super) epoch: u64,
     /// Whether the document is a story file (by the include globs or its front matter);
     /// other documents get nothing.

@@ -6,7 +6,7 @@
 //! - [`scheduling`]: the debounce, the lanes the checks run on, and reading a current snapshot.
 //! - [`checks`]: one check, off the request loop, from the last check's analysis.
 //! - [`publishing`]: pushing diagnostics, and asking pull clients to pull again.
-//! - [`config_layers`]: configuration discovery and the editor's layers on top.
+//! - [`config_layers`]: configuration discovery, cached per folder, and the editor's layers.
 //! - [`bank`]: the story bank: the scan of the workspace folders and the files' summaries.
 
 mod bank;
@@ -18,7 +18,7 @@ mod scheduling;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU8};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::Semaphore;
@@ -92,6 +92,9 @@ pub struct State {
     pub settings: RawConfig,
     pub docs: HashMap<Uri, OpenDoc>,
     config_files: HashMap<PathBuf, ConfigFile>,
+    /// Each folder discovered since the last reload, and the `starling.toml` that governs it.
+    discovered: HashMap<Option<PathBuf>, Option<PathBuf>>,
+    /// The configuration of the files each `starling.toml` (or none) governs.
     effective: HashMap<Option<PathBuf>, Config>,
     /// Configuration errors not yet shown: the file and its error (`None` once fixed).
     config_reports: Vec<(PathBuf, Option<ConfigError>, String)>,
@@ -116,6 +119,7 @@ impl State {
             settings: RawConfig::default(),
             docs: HashMap::new(),
             config_files: HashMap::new(),
+            discovered: HashMap::new(),
             effective: HashMap::new(),
             config_reports: Vec::new(),
             bank: BTreeMap::new(),
@@ -146,6 +150,9 @@ pub struct Session {
     /// whether a client that can pull diagnostics is served by pull.
     pub pull_refresh: AtomicBool,
     scans: AtomicU8,
+    /// How many times a folder's configuration was discovered (files walked up to and read),
+    /// for `starling/stats`.
+    pub discoveries: AtomicU64,
     /// Held for writing while files changed on disk are re-read into the bank, and for
     /// reading by `workspace/diagnostic`, so that a pull sent after a change sees it.
     pub bank_gate: tokio::sync::RwLock<()>,
@@ -167,6 +174,7 @@ impl Session {
             shutdown_requested: AtomicBool::new(false),
             pull_refresh: AtomicBool::new(false),
             scans: AtomicU8::new(0),
+            discoveries: AtomicU64::new(0),
             bank_gate: tokio::sync::RwLock::new(()),
             aliases,
         })

@@ -12,6 +12,7 @@
 //! document first when it has changed since.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -50,10 +51,10 @@ pub(super) struct Job {
 impl Session {
     /// Schedules a check of `uri` after the debounce delay (at once when `immediate`).
     pub fn schedule(self: &Arc<Self>, uri: Uri, immediate: bool) {
+        // Cached after the document's folder was first used: no file is read while typing.
+        let (config, _) = self.config_for(from_lsp::path(&uri).as_deref());
         let (generation, delay) = {
             let mut state = self.state();
-            let path = from_lsp::path(&uri);
-            let (config, _) = state.config_for(path.as_deref());
             let Some(doc) = state.docs.get_mut(&uri) else {
                 return;
             };
@@ -118,10 +119,10 @@ impl Session {
         only: Option<u64>,
         warm: bool,
     ) -> Option<Arc<Snapshot>> {
+        let path = from_lsp::path(uri);
+        let (config, _) = self.config_for(path.as_deref());
         let (checking, large, big) = {
-            let mut state = self.state();
-            let path = from_lsp::path(uri);
-            let (config, _) = state.config_for(path.as_deref());
+            let state = self.state();
             let doc = state.docs.get(uri)?;
             if only.is_some_and(|generation| generation != doc.generation) {
                 return None;
@@ -140,11 +141,15 @@ impl Session {
             (&self.gate, &self.lane)
         };
         let _permit = gate.clone().acquire_owned().await.ok()?;
-        let (job, opened) = {
+        let mut attempts = 0;
+        let (job, opened) = loop {
+            let (config, root, epoch) = self.config_in(path.as_deref().and_then(Path::parent));
             let mut state = self.state();
-            let path = from_lsp::path(uri);
-            let (config, root) = state.config_for(path.as_deref());
-            let epoch = state.config_epoch;
+            // The configuration was reloaded since: take the new one (but never forever).
+            if epoch != state.config_epoch && attempts < 3 {
+                attempts += 1;
+                continue;
+            }
             let doc = state.docs.get_mut(uri)?;
             if only.is_some_and(|generation| generation != doc.generation) {
                 return None;
@@ -178,7 +183,7 @@ impl Session {
                 // version arrives; one a request waits for runs to the end.
                 newest: (only.is_some() && !large).then(|| doc.newest.clone()),
             };
-            (job, doc.opened)
+            break (job, doc.opened);
         };
         let outcome = match lane.run(move || run_job(job)).await {
             Some(Ok(done)) => Ok(done),
