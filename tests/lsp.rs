@@ -1570,3 +1570,49 @@ fn each_folder_keeps_its_own_starling_toml_until_the_watcher_says_it_changed() {
     assert!(has(&b, "missing-learning") && !has(&b, "speaking-time"));
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn a_cancelled_fix_all_holds_up_no_hover() {
+    let dir = bank();
+    let path = dir.path().join("stories/many.md");
+    let text: String = (0..120)
+        .map(|i| WEAK.replace("# Launch", &format!("# Launch {i}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, &text);
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+    let fix_all = client.send_request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": doc.uri },
+            "range": doc.range(0..0, Encoding::Utf16),
+            "context": { "diagnostics": [], "only": ["source.fixAll"] },
+        }),
+    );
+    // Once the fix-all is under way (each of its rounds checks 120 stories).
+    client.wait_for("fix-all started", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("fix-all of") && m.ends_with("started"))
+    });
+    client.notify("$/cancelRequest", json!({ "id": fix_all }));
+    let situation = doc.text.find("Situation").expect("label");
+    assert!(client.hover(&doc, situation).contains("Situation"));
+    // The cancelled request is answered too, as cancelled or with what was done by then.
+    let answer = client.response(&json!(fix_all));
+    assert!(
+        answer["error"]["code"] == -32800 || answer.get("result").is_some(),
+        "{answer}"
+    );
+    // And its work stopped there, rather than ran to the end unread.
+    client.wait_for("fix-all stopped", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("fix-all of") && m.ends_with("cancelled"))
+    });
+    assert_eq!(client.shutdown(), Some(0));
+}

@@ -27,7 +27,7 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{Position, Uri, WorkspaceEdit};
 
-use super::session::{Session, Snapshot};
+use super::session::{Level, Session, Snapshot};
 use super::{actions, from_lsp};
 use crate::document::position_to_byte;
 
@@ -77,7 +77,7 @@ async fn off_the_loop<T: Send + 'static>(
 /// The fix-all edit of `snapshot`, computed off the request loop; a cancelled request stops
 /// the work between rounds of fixes, or leaves it undone if it has not started.
 async fn fix_all_edit(
-    session: &Session,
+    session: &Arc<Session>,
     snapshot: &Arc<Snapshot>,
     uri: &Uri,
 ) -> Option<WorkspaceEdit> {
@@ -87,9 +87,20 @@ async fn fix_all_edit(
     };
     let snapshot = snapshot.clone();
     let uri = uri.clone();
+    let session = session.clone();
     off_the_loop(move |cancelled| {
-        let _ = cancelled;
-        actions::fix_all_edit(&snapshot, &uri, encoding, &flags)
+        session.log_later(Level::Debug, format!("fix-all of {} started", uri.as_str()));
+        let edit = actions::fix_all_edit(&snapshot, &uri, encoding, &flags, cancelled);
+        if edit.is_none() && cancelled.load(Ordering::SeqCst) {
+            session.log_later(
+                Level::Debug,
+                format!(
+                    "fix-all of {} stopped: the request was cancelled",
+                    uri.as_str()
+                ),
+            );
+        }
+        edit
     })
     .await
     .flatten()
