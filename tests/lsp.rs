@@ -1616,3 +1616,93 @@ fn a_cancelled_fix_all_holds_up_no_hover() {
     });
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn a_byte_order_mark_hides_no_front_matter_and_positions_count_it() {
+    let story = format!("---\nprompt: Tell me about a time you failed.\n---\n{WEAK}");
+    for (encoding, width) in [(Encoding::Utf16, 1), (Encoding::Utf8, 3)] {
+        let dir = bank();
+        let mut client = Client::start(
+            dir.path(),
+            ClientSetup {
+                encoding,
+                ..ClientSetup::default()
+            },
+        );
+        let mut plain = TextDoc::new(&dir.path().join("stories/plain.md"), &story);
+        let mut marked = TextDoc::new(
+            &dir.path().join("stories/marked.md"),
+            &format!("\u{feff}{story}"),
+        );
+        // Where each diagnostic is, as the client of the text without the mark would see it;
+        // but for the story bank's, which depend on the other files (the two documents name
+        // the same prompt, and each is checked with what the bank held then).
+        let view = |diagnostics: &[Value], shift: u64| -> Vec<(String, Value)> {
+            let mut out: Vec<(String, Value)> = diagnostics
+                .iter()
+                .filter(|d| d["code"] != "prompt-coverage")
+                .map(|d| {
+                    let mut range = d["range"].clone();
+                    for end in ["start", "end"] {
+                        if range[end]["line"] == 0 {
+                            let character = range[end]["character"].as_u64().expect("character");
+                            range[end]["character"] = json!(character - shift);
+                        }
+                    }
+                    (d["code"].as_str().unwrap_or("").to_string(), range)
+                })
+                .collect();
+            out.sort_by_key(|(code, range)| (range.to_string(), code.clone()));
+            out
+        };
+        client.open(&plain);
+        let expected = client.diagnostics(&plain.uri, 1);
+        client.open(&marked);
+        let got = client.diagnostics(&marked.uri, 1);
+        assert!(
+            !codes(&got).contains(&"missing-prompt".to_string()),
+            "{got:?}"
+        );
+        assert!(codes(&got).contains(&"missing-learning".to_string()));
+        assert_eq!(view(&got, width), view(&expected, 0), "{}", encoding.name());
+
+        // Typing after the mark, and a quick fix, land where they do without it.
+        for doc in [&mut plain, &mut marked] {
+            let at = doc.text.find("We had").expect("situation");
+            client.edit(doc, at..at, "Late in Q3, ");
+            let title = doc.text.find("Launch").expect("title");
+            let actions = client.code_actions(doc, title..title);
+            client.apply(doc, &action(&actions, "Insert a Learning part")["edit"]);
+        }
+        assert_eq!(marked.text, format!("\u{feff}{}", plain.text));
+        let expected = client.diagnostics(&plain.uri, plain.version);
+        let got = client.diagnostics(&marked.uri, marked.version);
+        assert!(!codes(&got).contains(&"missing-learning".to_string()));
+        assert_eq!(view(&got, width), view(&expected, 0), "{}", encoding.name());
+
+        // A change on the first line, after the mark: the front matter's opening, rewritten.
+        let mark = '\u{feff}'.len_utf8();
+        client.edit(&mut marked, mark..mark + 3, "---");
+        client.edit(&mut plain, 0..3, "---");
+        assert_eq!(marked.text, format!("\u{feff}{}", plain.text));
+        let expected = client.diagnostics(&plain.uri, plain.version);
+        let got = client.diagnostics(&marked.uri, marked.version);
+        assert!(!codes(&got).contains(&"missing-prompt".to_string()));
+        assert_eq!(view(&got, width), view(&expected, 0), "{}", encoding.name());
+
+        // One before the mark, which is then no longer at the start: nor is the front matter.
+        client.edit(&mut marked, 0..0, "\n");
+        client.edit(&mut plain, 0..0, "\n");
+        let expected = client.diagnostics(&plain.uri, plain.version);
+        let got = client.diagnostics(&marked.uri, marked.version);
+        assert!(codes(&got).contains(&"missing-prompt".to_string()));
+        let own = |diagnostics: &[Value]| -> Vec<String> {
+            view(diagnostics, 0)
+                .into_iter()
+                .map(|(code, _)| code)
+                .collect()
+        };
+        assert_eq!(own(&got), own(&expected), "{}", encoding.name());
+        assert_eq!(client.shutdown(), Some(0));
+    }
+}

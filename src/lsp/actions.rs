@@ -13,6 +13,7 @@ use tower_lsp_server::ls_types::{
     ResourceOp, TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
+use super::lines::Lines;
 use super::session::{ClientFlags, Snapshot};
 use super::to_lsp;
 use crate::assist;
@@ -58,7 +59,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
         })
     };
     let mut out = Vec::new();
-    let doc = &*snapshot.rope();
+    let doc = &snapshot.lines();
     let text = &*snapshot.text();
     let encoding = request.encoding;
     let edit = |edits: Vec<TextEdit>| {
@@ -195,7 +196,7 @@ pub fn fix_all_edit(
     let stop = || cancelled.load(Ordering::SeqCst);
     let (fixed, _) = crate::analysis::fix_all_unless(text, &snapshot.config, &stop)?;
     let diff = assist::diff_edit(text, &fixed)?;
-    let doc = &*snapshot.rope();
+    let doc = &snapshot.lines();
     Some(document_edit(
         uri,
         Some(snapshot.version),
@@ -210,7 +211,7 @@ fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Opti
     let edit = assist::config_rule_off(target.source.as_deref(), rule)?;
     let source = target.source.clone().unwrap_or_default();
     let doc = Rope::from_str(&source);
-    let text_edit = to_lsp::text_edit(&doc, &edit, request.encoding);
+    let text_edit = to_lsp::text_edit(&Lines::plain(&doc), &edit, request.encoding);
     if target.source.is_some() {
         return Some(document_edit(
             &target.uri,

@@ -9,6 +9,7 @@ mod actions;
 mod framing;
 mod from_lsp;
 mod handlers;
+mod lines;
 mod server;
 mod session;
 mod to_lsp;

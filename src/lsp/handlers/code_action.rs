@@ -22,7 +22,7 @@ pub async fn code_action(
         (state.encoding, state.flags.clone())
     };
     // A range past the last line ends at the end of the text.
-    let range = from_lsp::byte_range(&snapshot.rope(), params.range, encoding);
+    let range = from_lsp::byte_range(&snapshot.lines(), params.range, encoding);
     let touched = snapshot
         .findings()
         .iter()

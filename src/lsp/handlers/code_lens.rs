@@ -19,7 +19,7 @@ pub async fn code_lens(
         return Ok(Some(Vec::new()));
     }
     let encoding = session.state().encoding;
-    let rope = snapshot.rope();
+    let rope = snapshot.lines();
     let lenses = snapshot
         .cards()
         .map(|card| {

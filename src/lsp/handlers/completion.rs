@@ -27,7 +27,7 @@ pub async fn completion(
         snapshot.is_story,
     );
     let encoding = session.state().encoding;
-    let rope = snapshot.rope();
+    let rope = snapshot.lines();
     let items = candidates
         .iter()
         .enumerate()

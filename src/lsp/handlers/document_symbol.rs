@@ -19,7 +19,7 @@ pub async fn document_symbol(
         return Ok(Some(DocumentSymbolResponse::Nested(Vec::new())));
     }
     let encoding = session.state().encoding;
-    let rope = snapshot.rope();
+    let rope = snapshot.lines();
     // An outline of more stories than anyone reads costs the client more than it shows.
     let symbols = snapshot
         .cards()

@@ -29,20 +29,11 @@ use tower_lsp_server::ls_types::{Position, Uri, WorkspaceEdit};
 
 use super::session::{Level, Session, Snapshot};
 use super::{actions, from_lsp};
-use crate::document::position_to_byte;
 
 /// The byte offset of `position` in `snapshot`, `None` past the last line.
 fn offset(session: &Session, snapshot: &Snapshot, position: Position) -> Option<usize> {
     let encoding = session.state().encoding;
-    let rope = snapshot.rope();
-    if position.line as usize >= rope.len_lines() {
-        return None;
-    }
-    Some(position_to_byte(
-        &rope,
-        from_lsp::position(position),
-        encoding,
-    ))
+    from_lsp::offset(&snapshot.lines(), position, encoding)
 }
 
 /// Runs `work` on a blocking thread, so that it holds up no other request; `None` when the

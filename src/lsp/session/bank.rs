@@ -2,6 +2,7 @@
 //! that compare them. Files are read off the state lock, and only regular files up to
 //! `max-file-size`; open documents bring their own, possibly unsaved, summaries.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use tower_lsp_server::ls_types::{
     WorkDoneProgressReport,
 };
 
+use super::super::lines::Lines;
 use super::super::{from_lsp, to_lsp};
 use super::{Level, Session, State};
 use crate::assist::{self, FileSummary};
@@ -156,7 +158,7 @@ impl Session {
             let mut out = Vec::new();
             for (done, (path, config, verdict)) in jobs.into_iter().enumerate() {
                 let _ = sender.send(done);
-                let Some(text) = read_bank_file(&path, config.max_file_size()) else {
+                let Some((text, bom)) = read_bank_file(&path, config.max_file_size()) else {
                     continue;
                 };
                 let by_path = verdict == Verdict::ByPath;
@@ -167,7 +169,7 @@ impl Session {
                     let analysis = crate::analysis::check_text(&text, &config);
                     (by_path || analysis.outline.file.holds_stories).then(|| {
                         let summary = assist::summarize(&text, &analysis, &config);
-                        let rope = Rope::from_str(&text);
+                        let rope = Lines::new(Cow::Owned(Rope::from_str(&text)), bom);
                         let diagnostics = analysis
                             .findings
                             .iter()
@@ -246,8 +248,8 @@ impl Session {
             (diagnostics, extra, state.encoding)
         };
         if let Some(extra) = extra {
-            let text = read_bank_file(path, config.max_file_size()).unwrap_or_default();
-            let rope = Rope::from_str(&text);
+            let (text, bom) = read_bank_file(path, config.max_file_size()).unwrap_or_default();
+            let rope = Lines::new(Cow::Owned(Rope::from_str(&text)), bom);
             diagnostics.extend(
                 assist::finish_bank_findings(&text, &extra, &config)
                     .iter()
@@ -265,7 +267,7 @@ impl Session {
         let read = path.clone();
         let limit = config.max_file_size();
         let file = tokio::task::spawn_blocking(move || {
-            let text = read_bank_file(&read, limit)?;
+            let (text, bom) = read_bank_file(&read, limit)?;
             let by_path = verdict == Verdict::ByPath;
             let by_front_matter = verdict == Verdict::NotStories
                 && workspace::is_markdown(&read)
@@ -280,7 +282,7 @@ impl Session {
             if !by_path && !analysis.outline.file.holds_stories {
                 return None;
             }
-            let rope = Rope::from_str(&text);
+            let rope = Lines::new(Cow::Owned(Rope::from_str(&text)), bom);
             Some(BankFile {
                 summary: assist::summarize(&text, &analysis, &config),
                 diagnostics: analysis
@@ -323,8 +325,9 @@ impl Session {
 
 /// The text of a bank file: `None` for anything but a regular file (a FIFO would block the
 /// read for good), for a file over `limit` bytes (`max-file-size`), and for one that is not
-/// UTF-8. Reads at most `limit` bytes, even from a file that grows meanwhile.
-fn read_bank_file(path: &Path, limit: u64) -> Option<String> {
+/// UTF-8. Reads at most `limit` bytes, even from a file that grows meanwhile. The text comes
+/// without the byte order mark it may start with, and says whether it had one.
+fn read_bank_file(path: &Path, limit: u64) -> Option<(String, bool)> {
     use std::io::Read;
     let metadata = std::fs::metadata(path).ok()?;
     if !metadata.is_file() || metadata.len() > limit {
@@ -338,5 +341,9 @@ fn read_bank_file(path: &Path, limit: u64) -> Option<String> {
     if bytes.len() as u64 > limit {
         return None;
     }
-    String::from_utf8(bytes).ok()
+    let text = String::from_utf8(bytes).ok()?;
+    Some(match text.strip_prefix(crate::document::BOM) {
+        Some(rest) => (rest.to_string(), true),
+        None => (text, false),
+    })
 }

@@ -14,11 +14,14 @@ use std::sync::{Arc, LazyLock};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
+use super::super::lines::{bom_width, Lines};
 use super::super::to_lsp;
 use super::State;
 use crate::assist::{self, Counts, StoryCard};
 use crate::config::Config;
-use crate::document::{position_to_byte, Document, PositionEncoding, Span};
+use crate::document::{
+    position_to_byte, strip_bom, Document, Position, PositionEncoding, Span, BOM,
+};
 use crate::incremental::{ByteEdit, IncrementalAnalysis};
 use crate::rules::Finding;
 use crate::story::{shift_range, Outline};
@@ -127,7 +130,10 @@ pub struct DocStats {
 /// check brings it up to date with all the changes since in one edit, so that a burst of
 /// keystrokes costs one reparse, off the request loop.
 pub struct OpenDoc {
+    /// The text after the byte order mark the client's text may start with.
     pub text: Text,
+    /// Whether the client's text starts with a byte order mark (see [`Lines`]).
+    pub bom: bool,
     pub version: i32,
     /// Bumped by every change and every configuration change; a check of an older generation
     /// is stale.
@@ -150,8 +156,10 @@ pub struct OpenDoc {
 impl OpenDoc {
     /// A document just opened; [`State::open`] numbers the opening.
     pub fn new(text: &str, version: i32) -> Self {
+        let (text, bom) = strip_bom(text);
         Self {
             text: Text::Rope(Rope::from_str(text)),
+            bom,
             version,
             generation: 0,
             newest: Arc::new(AtomicU64::new(0)),
@@ -172,12 +180,34 @@ impl OpenDoc {
 
     /// Applies one change (the whole text when `span` is `None`) and records its byte edit.
     /// Positions past a line's end or the text's end are clamped, as [`Document::edit`] does.
+    /// `span` is in the client's positions, which count a byte order mark.
     pub fn edit(&mut self, span: Option<Span>, text: &str, encoding: PositionEncoding) {
-        let Some(span) = span else {
+        let Some(mut span) = span else {
+            let (text, bom) = strip_bom(text);
             self.text = Text::Rope(Rope::from_str(text));
+            self.bom = bom;
             self.pending.push(None);
             return;
         };
+        let width = if self.bom { bom_width(encoding) } else { 0 };
+        let in_mark = |at: Position| at.line == 0 && at.character < width;
+        let at_start = span.start == Position::new(0, 0) || span.end == Position::new(0, 0);
+        if in_mark(span.start) || in_mark(span.end) || (at_start && text.starts_with(BOM)) {
+            // The change adds or removes the mark: made to the client's whole text, which
+            // is then taken as new.
+            let mut whole = String::from(if self.bom { BOM } else { "" });
+            whole.push_str(&self.text.to_str());
+            let rope = Rope::from_str(&whole);
+            let start = position_to_byte(&rope, span.start, encoding);
+            let end = position_to_byte(&rope, span.end, encoding);
+            whole.replace_range(start.min(end)..start.max(end), text);
+            return self.edit(None, &whole, encoding);
+        }
+        for at in [&mut span.start, &mut span.end] {
+            if at.line == 0 {
+                at.character -= width;
+            }
+        }
         let rope = self.text.rope_mut();
         let mut start = position_to_byte(rope, span.start, encoding);
         let mut end = position_to_byte(rope, span.end, encoding);
@@ -218,6 +248,8 @@ pub struct Snapshot {
     pub generation: u64,
     /// The checked text: a rope when hot.
     pub text: Text,
+    /// Whether the client's text starts with a byte order mark, which `text` leaves out.
+    pub bom: bool,
     pub config: Config,
     /// The configuration epoch `config` belongs to (see [`super::Session::reload_configs`]).
     pub(super) epoch: u64,
@@ -295,6 +327,11 @@ impl Snapshot {
         self.text.rope()
     }
 
+    /// The checked text, to convert positions as the client counts them.
+    pub fn lines(&self) -> Lines<'_> {
+        Lines::new(self.rope(), self.bom)
+    }
+
     /// The stories and file metadata; empty for a cold document.
     pub fn outline(&self) -> &Outline {
         self.analysis()
@@ -350,7 +387,7 @@ impl Snapshot {
         } else {
             assist::finish_bank_findings(&self.text(), bank, &self.config)
         };
-        let rope = self.rope();
+        let rope = self.lines();
         let mut out: Vec<Diagnostic> = self
             .findings
             .iter()
@@ -389,6 +426,7 @@ impl Snapshot {
             config: self.config.clone(),
             epoch: self.epoch,
             is_story: self.is_story,
+            bom: self.bom,
             large: self.large,
             analysed: self.analysed,
             findings: Arc::new(findings),

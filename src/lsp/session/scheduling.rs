@@ -36,6 +36,8 @@ pub(super) struct Job {
     pub(super) generation: u64,
     /// The text to check.
     pub(super) text: Rope,
+    /// Whether the client's text has a byte order mark before `text`.
+    pub(super) bom: bool,
     pub(super) config: Config,
     pub(super) epoch: u64,
     /// What the globs say of the document's file.
@@ -174,6 +176,7 @@ impl Session {
                 version: doc.version,
                 generation: doc.generation,
                 text: doc.text.rope().into_owned(),
+                bom: doc.bom,
                 config,
                 epoch,
                 verdict,
