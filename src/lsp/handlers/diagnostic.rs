@@ -11,15 +11,11 @@ pub async fn diagnostic(
     session: &Arc<Session>,
     params: DocumentDiagnosticParams,
 ) -> Result<DocumentDiagnosticReportResult> {
-    let uri = params.text_document.uri;
-    let items = match session.snapshot(&uri).await {
-        Some(snapshot) => {
-            let state = session.state();
-            let bank = session.bank_findings_for(&state, &uri);
-            snapshot.diagnostics(state.encoding, &bank)
-        }
-        None => Vec::new(),
-    };
+    let items = session
+        .current_diagnostics(&params.text_document.uri)
+        .await
+        .map(|(_, items)| items)
+        .unwrap_or_default();
     Ok(DocumentDiagnosticReportResult::Report(
         DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
             related_documents: None,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
-    Diagnostic, NumberOrString, ProgressParams, ProgressParamsValue, WorkDoneProgress,
+    Diagnostic, NumberOrString, ProgressParams, ProgressParamsValue, Uri, WorkDoneProgress,
     WorkDoneProgressBegin, WorkDoneProgressCreateParams, WorkDoneProgressEnd,
     WorkDoneProgressReport,
 };
@@ -20,7 +20,7 @@ use super::super::lines::Lines;
 use super::super::{from_lsp, to_lsp};
 use super::{Level, Session, State};
 use crate::assist::{self, FileSummary};
-use crate::config::Config;
+use crate::config::{self, Config};
 use crate::rules::Finding;
 use crate::workspace::{self, Verdict};
 
@@ -234,6 +234,55 @@ impl Session {
         self.log(Level::Info, format!("story bank: {message}"))
             .await;
         self.refresh_pulls().await;
+    }
+
+    /// Reads again what changed on disk, as the client's file watcher reports it: a changed
+    /// `starling.toml` reloads the configuration; a story file not open in the editor is
+    /// re-read into the bank. Pull clients are refreshed when the bank changed.
+    pub async fn files_changed(self: &Arc<Self>, changed: Vec<(PathBuf, Uri)>) {
+        let bank_gate = self.bank_gate.write().await;
+        let mut config_changed = false;
+        let mut bank_changed = false;
+        for (path, uri) in changed {
+            if path.file_name().is_some_and(|n| n == config::FILE_NAME) {
+                config_changed = true;
+            } else if !self.state().docs.contains_key(&uri) {
+                self.update_bank_file(path).await;
+                bank_changed = true;
+            }
+        }
+        drop(bank_gate);
+        if config_changed {
+            self.config_changed().await;
+        } else if bank_changed {
+            self.refresh_pulls().await;
+        }
+    }
+
+    /// The diagnostics of every bank file, for a client that pulls them: an open document's
+    /// from its current version (with that version), the others' from disk.
+    pub async fn bank_diagnostics(self: &Arc<Self>) -> Vec<(Uri, Option<i32>, Vec<Diagnostic>)> {
+        let _bank_gate = self.bank_gate.read().await;
+        let (paths, open): (Vec<_>, Vec<_>) = {
+            let state = self.state();
+            let paths = state.bank.keys().cloned().collect();
+            let open = state.docs.keys().cloned().collect();
+            (paths, open)
+        };
+        let mut out = Vec::new();
+        for path in paths {
+            let Some(uri) = Uri::from_file_path(&path) else {
+                continue;
+            };
+            if open.contains(&uri) {
+                if let Some((version, items)) = self.current_diagnostics(&uri).await {
+                    out.push((uri, Some(version), items));
+                }
+            } else if let Some(items) = self.disk_diagnostics(&path) {
+                out.push((uri, None, items));
+            }
+        }
+        out
     }
 
     /// The diagnostics of a bank file that is not open: its own, as last read from disk, and

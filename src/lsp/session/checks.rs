@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use ropey::Rope;
 
-use super::documents::{CardSlot, Hot};
 use super::scheduling::Job;
+use super::snapshot::{CardSlot, Hot};
 use super::{Pending, Snapshot, Text};
 use crate::assist::{self, FileSummary};
 use crate::config::Config;

@@ -1,8 +1,8 @@
 //! The server's state: open documents, the configuration layers, the story bank, and the
 //! background checks that keep diagnostics current without blocking the request loop.
 //!
-//! - [`documents`]: an open document (its text, the edits not yet checked) and its checked
-//!   [`Snapshot`], hot or cold.
+//! - [`documents`]: an open document: its text and the edits not yet checked.
+//! - [`snapshot`]: a checked version of a document, hot or cold, which requests read.
 //! - [`scheduling`]: the debounce, the lanes the checks run on, and reading a current snapshot.
 //! - [`checks`]: one check, off the request loop, from the last check's analysis.
 //! - [`publishing`]: pushing diagnostics, and asking pull clients to pull again.
@@ -15,6 +15,7 @@ mod config_layers;
 mod documents;
 mod publishing;
 mod scheduling;
+mod snapshot;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::path::PathBuf;
@@ -31,8 +32,9 @@ use crate::rules::Finding;
 
 pub use bank::BankFile;
 use config_layers::ConfigFile;
-pub use documents::{DocStats, OpenDoc, Pending, Snapshot, Text};
+pub use documents::{DocStats, OpenDoc, Pending, Text};
 use scheduling::Lane;
+pub use snapshot::Snapshot;
 
 /// How much to log to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -105,7 +107,7 @@ pub struct State {
     config_epoch: u64,
     /// How many documents were opened, to tell one opening of a document from the next.
     opened: u64,
-    /// The documents kept hot, the one used last at the back (see [`documents::HOT_DOCUMENTS`]).
+    /// The documents kept hot, the one used last at the back (see [`snapshot::HOT_DOCUMENTS`]).
     hot: VecDeque<Uri>,
 }
 

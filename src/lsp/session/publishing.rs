@@ -104,4 +104,19 @@ impl Session {
             self.schedule(uri, true);
         }
     }
+
+    /// The diagnostics of `uri`'s current version (checked now if needed) and that version,
+    /// for a client that pulls them. `None` for a document that is not open. Converted
+    /// without the state lock.
+    pub async fn current_diagnostics(
+        self: &Arc<Self>,
+        uri: &Uri,
+    ) -> Option<(i32, Vec<Diagnostic>)> {
+        let snapshot = self.snapshot(uri).await?;
+        let (encoding, bank) = {
+            let state = self.state();
+            (state.encoding, self.bank_findings_for(&state, uri))
+        };
+        Some((snapshot.version, snapshot.diagnostics(encoding, &bank)))
+    }
 }
