@@ -33,8 +33,10 @@ pub const LABEL_PARTS: &str = "Label STAR parts";
 /// The `starling.toml` a workspace-wide silence goes to.
 pub struct ConfigTarget {
     pub uri: Uri,
-    /// Its text, `None` when it does not exist yet.
+    /// Its text (after any byte order mark), `None` when it does not exist yet.
     pub source: Option<String>,
+    /// Whether its text starts with a byte order mark, which positions count.
+    pub bom: bool,
     /// Its version when it is open in the editor.
     pub version: Option<i32>,
 }
@@ -211,7 +213,11 @@ fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Opti
     let edit = assist::config_rule_off(target.source.as_deref(), rule)?;
     let source = target.source.clone().unwrap_or_default();
     let doc = Rope::from_str(&source);
-    let text_edit = to_lsp::text_edit(&Lines::plain(&doc), &edit, request.encoding);
+    let text_edit = to_lsp::text_edit(
+        &Lines::new(std::borrow::Cow::Owned(doc), target.bom),
+        &edit,
+        request.encoding,
+    );
     if target.source.is_some() {
         return Some(document_edit(
             &target.uri,

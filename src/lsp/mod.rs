@@ -3,7 +3,7 @@
 //! `session` holds the state and runs checks off the request loop, `server` hands each
 //! request to its handler in `handlers`, `actions` builds code actions, `views` decides what
 //! some requests show, and `to_lsp` / `from_lsp` are the only places that convert between
-//! engine and LSP types.
+//! engine and LSP types, positions through `lines` (which counts a byte order mark).
 
 mod actions;
 mod framing;

@@ -296,18 +296,26 @@ impl Session {
             .state()
             .docs
             .get(&target_uri)
-            .map(|doc| (doc.text.to_str().into_owned(), doc.version));
+            .map(|doc| (doc.text.to_str().into_owned(), doc.bom, doc.version));
         Some(match open {
-            Some((text, version)) => ConfigTarget {
+            Some((text, bom, version)) => ConfigTarget {
                 uri: target_uri,
                 source: Some(text),
+                bom,
                 version: Some(version),
             },
-            None => ConfigTarget {
-                uri: target_uri,
-                source: std::fs::read_to_string(&path).ok(),
-                version: None,
-            },
+            None => {
+                let source = std::fs::read_to_string(&path).ok();
+                let bom = source
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with(crate::document::BOM));
+                ConfigTarget {
+                    uri: target_uri,
+                    source: source.map(|s| crate::document::strip_bom(&s).0.to_string()),
+                    bom,
+                    version: None,
+                }
+            }
         })
     }
 

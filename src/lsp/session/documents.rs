@@ -279,3 +279,37 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(line: u32, character: u32) -> Position {
+        Position::new(line, character)
+    }
+
+    #[test]
+    fn changes_count_the_byte_order_mark_the_text_leaves_out() {
+        let front = "\u{feff}---\nprompt: Why?\n---\n# Launch\n";
+        for (encoding, width) in [(PositionEncoding::Utf16, 1), (PositionEncoding::Utf8, 3)] {
+            let mut doc = OpenDoc::new(front, 0);
+            assert!(doc.bom);
+            assert!(doc.text.to_str().starts_with("---\n"));
+            // After the mark on the first line, and on a later line.
+            let span = Span::new(at(0, width), at(0, width + 3));
+            doc.edit(Some(span), "***", encoding);
+            doc.edit(Some(Span::new(at(3, 2), at(3, 8))), "Ship", encoding);
+            assert_eq!(doc.text.to_str(), "***\nprompt: Why?\n---\n# Ship\n");
+            assert!(matches!(doc.pending, Pending::Edit(_)));
+            // Deleting the mark itself: the whole text anew, without a mark.
+            doc.edit(Some(Span::new(at(0, 0), at(0, width))), "", encoding);
+            assert!(!doc.bom);
+            assert_eq!(doc.pending, Pending::Reset);
+            assert_eq!(doc.text.to_str(), "***\nprompt: Why?\n---\n# Ship\n");
+            // And typing it back at the start.
+            doc.edit(Some(Span::new(at(0, 0), at(0, 0))), "\u{feff}", encoding);
+            assert!(doc.bom);
+            assert_eq!(doc.text.to_str(), "***\nprompt: Why?\n---\n# Ship\n");
+        }
+    }
+}
