@@ -1,13 +1,16 @@
 //! The server's state: open documents, the configuration layers, the story bank, and the
 //! background checks that keep diagnostics current without blocking the request loop.
 //!
-//! - [`documents`]: an open document: its text and the edits not yet checked.
+//! - [`documents`]: an open document: its text, the edits not yet checked, changing and
+//!   closing it.
 //! - [`snapshot`]: a checked version of a document, hot or cold, which requests read.
 //! - [`scheduling`]: the debounce, the lanes the checks run on, and reading a current snapshot.
 //! - [`checks`]: one check, off the request loop, from the last check's analysis.
-//! - [`publishing`]: pushing diagnostics, and asking pull clients to pull again.
+//! - [`publishing`]: pushing diagnostics, serving pulled ones, and asking pull clients to
+//!   pull again.
 //! - [`config_layers`]: configuration discovery, cached per folder, and the editor's layers.
-//! - [`bank`]: the story bank: the scan of the workspace folders and the files' summaries.
+//! - [`bank`]: the story bank: the scan of the workspace folders, files changed on disk,
+//!   and the files' summaries.
 
 mod bank;
 mod checks;
