@@ -319,6 +319,33 @@ pub fn fix_all(text: &str, config: &Config) -> (String, Analysis) {
     (text, analysis)
 }
 
+/// [`fix_all`], asking `cancelled` before each round of fixes (each a check of the whole
+/// text): `None` as soon as it says so, as when the editor no longer wants the answer.
+pub fn fix_all_unless(
+    text: &str,
+    config: &Config,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<(String, Analysis)> {
+    let mut text = text.to_string();
+    let mut titles = Vec::new();
+    for _ in 0..64 {
+        if cancelled() {
+            return None;
+        }
+        let analysis = check_text(&text, config);
+        let edits = one_fix_per_story(&analysis.findings, &mut titles);
+        if edits.is_empty() {
+            return Some((text, analysis));
+        }
+        text = crate::document::apply_edits(&text, &edits);
+    }
+    if cancelled() {
+        return None;
+    }
+    let analysis = check_text(&text, config);
+    Some((text, analysis))
+}
+
 /// [`fix_all`], also returning the title of each fix applied, in the order applied.
 pub fn fix_all_noting(text: &str, config: &Config) -> (String, Analysis, Vec<String>) {
     let mut text = text.to_string();
