@@ -1344,6 +1344,9 @@ I did it.
     let mut client = start(dir.path());
     let doc = TextDoc::new(&path, &text);
     client.open(&doc);
+    // Once the document is checked (a request before that waits a second at most, and in a
+    // debug build these 2,100 stories take longer).
+    client.diagnostics(&doc.uri, 1);
     let symbols = client.request(
         "textDocument/documentSymbol",
         json!({ "textDocument": { "uri": doc.uri } }),
@@ -1579,7 +1582,15 @@ fn a_cancelled_fix_all_holds_up_no_hover() {
         .map(|i| WEAK.replace("# Launch", &format!("# Launch {i}")))
         .collect::<Vec<_>>()
         .join("\n");
-    let mut client = start(dir.path());
+    // The server holds the fix-all until it is cancelled, so that the cancellation always
+    // lands while it is under way, however fast the machine.
+    let mut client = Client::start(
+        dir.path(),
+        ClientSetup {
+            env: vec![("STARLING_DEBUG_HOLD_FIX_ALL", "1")],
+            ..ClientSetup::default()
+        },
+    );
     let doc = TextDoc::new(&path, &text);
     client.open(&doc);
     client.diagnostics(&doc.uri, 1);
@@ -1591,7 +1602,7 @@ fn a_cancelled_fix_all_holds_up_no_hover() {
             "context": { "diagnostics": [], "only": ["source.fixAll"] },
         }),
     );
-    // Once the fix-all is under way (each of its rounds checks 120 stories).
+    // Once the fix-all is under way.
     client.wait_for("fix-all started", |m| {
         m["method"] == "window/logMessage"
             && m["params"]["message"]
@@ -1705,4 +1716,49 @@ fn a_byte_order_mark_hides_no_front_matter_and_positions_count_it() {
         assert_eq!(own(&got), own(&expected), "{}", encoding.name());
         assert_eq!(client.shutdown(), Some(0));
     }
+}
+
+#[test]
+fn a_request_waits_a_second_at_most_for_a_check() {
+    // Every check takes four seconds, as the first check of a bank of megabytes does: a
+    // request about a document just opened is answered before its check ends, with what
+    // there is (nothing yet), and once the check is done, with its stories.
+    let dir = bank();
+    let mut client = Client::start(
+        dir.path(),
+        ClientSetup {
+            env: vec![("STARLING_DEBUG_SLOW_CHECK_MS", "4000")],
+            ..ClientSetup::default()
+        },
+    );
+    let doc = TextDoc::new(&dir.path().join("stories/slow.md"), WEAK);
+    client.open(&doc);
+    let published = |client: &Client| {
+        client.seen.iter().any(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == doc.uri
+        })
+    };
+    let symbols = json!({ "textDocument": { "uri": doc.uri } });
+    let early = client.request("textDocument/documentSymbol", symbols.clone());
+    assert!(!published(&client), "answered only after the check");
+    assert!(
+        early.is_null() || early.as_array().is_some_and(Vec::is_empty),
+        "{early}"
+    );
+    let title = doc.text.find("Launch").expect("title");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({
+            "textDocument": { "uri": doc.uri },
+            "position": doc.position(title, Encoding::Utf16),
+        }),
+    );
+    assert!(!published(&client), "answered only after the check");
+    assert!(hover.is_null(), "{hover}");
+
+    client.diagnostics(&doc.uri, 1);
+    let late = client.request("textDocument/documentSymbol", symbols);
+    assert_eq!(late.as_array().map(Vec::len), Some(1), "{late}");
+    assert!(client.hover(&doc, title).contains("Launch"));
+    assert_eq!(client.shutdown(), Some(0));
 }

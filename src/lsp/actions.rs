@@ -184,9 +184,21 @@ pub fn fix_all_target(action: &CodeAction) -> Option<Uri> {
     data.get("fixAll")?.as_str()?.parse().ok()
 }
 
+fn hold_for_tests(stop: &dyn Fn() -> bool) {
+    if cfg!(debug_assertions) && std::env::var_os("STARLING_DEBUG_HOLD_FIX_ALL").is_some() {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while !stop() && std::time::Instant::now() < until {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
 /// The edit of a fix-all action: every fix applied, as `starling check --fix` does. `None`
 /// when nothing changes, and when `cancelled` is set before the work is done. Costs a check
 /// of the whole file per round of fixes; `cancelled` is read before each.
+///
+/// In debug builds, `STARLING_DEBUG_HOLD_FIX_ALL` holds a fix-all until it is cancelled (at
+/// most a minute), so that a test's cancellation always lands while the work is under way.
 pub fn fix_all_edit(
     snapshot: &Snapshot,
     uri: &Uri,
@@ -196,6 +208,7 @@ pub fn fix_all_edit(
 ) -> Option<WorkspaceEdit> {
     let text = &*snapshot.text();
     let stop = || cancelled.load(Ordering::SeqCst);
+    hold_for_tests(&stop);
     let (fixed, _) = crate::analysis::fix_all_unless(text, &snapshot.config, &stop)?;
     let diff = assist::diff_edit(text, &fixed)?;
     let doc = &snapshot.lines();

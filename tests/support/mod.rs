@@ -42,6 +42,8 @@ pub struct ClientSetup {
     pub init_options: Value,
     /// Answers to `workspace/configuration`; `None` means the client does not support it.
     pub settings: Option<Value>,
+    /// Environment variables for the server process.
+    pub env: Vec<(&'static str, &'static str)>,
 }
 
 impl Default for ClientSetup {
@@ -52,6 +54,7 @@ impl Default for ClientSetup {
             refresh_key: Some("diagnostic"),
             init_options: Value::Null,
             settings: None,
+            env: Vec::new(),
         }
     }
 }
@@ -84,6 +87,7 @@ impl Client {
             .expect("CARGO_BIN_EXE_starling or STARLING_BIN names the binary");
         let mut child = Command::new(binary)
             .args(["lsp", "--log-level", "debug"])
+            .envs(setup.env.iter().copied())
             .current_dir(root)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -69,10 +69,24 @@ fn bring_up_to_date(
     }
 }
 
+/// In debug builds, `STARLING_DEBUG_SLOW_CHECK_MS` makes every check take at least that long,
+/// so that a test can show what a request does while a check is under way.
+fn slow_for_tests() {
+    if cfg!(debug_assertions) {
+        if let Some(ms) = std::env::var("STARLING_DEBUG_SLOW_CHECK_MS")
+            .ok()
+            .and_then(|ms| ms.parse().ok())
+        {
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+        }
+    }
+}
+
 /// Checks one document version, from the last checked version when there is one. Runs on a
 /// blocking thread; a panic becomes an error. Also returns the document's bank summary when it
 /// is a story file.
 pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
+    slow_for_tests();
     catch_unwind(AssertUnwindSafe(|| {
         let large = job.text.len_bytes() as u64 > job.config.max_file_size();
         let mut work = Work::default();

@@ -9,7 +9,9 @@
 //! The checks of one document run one after another, each from the last one's result (see
 //! [`super::checks`]); documents over `max-file-size` are checked on a lane of their own, so
 //! that they never hold up the others. Requests read the current snapshot, checking the
-//! document first when it has changed since.
+//! document first when it has changed since, but wait for that check at most
+//! [`REQUEST_WAIT`]: past it, the check goes on (and publishes when done) and the request is
+//! answered from the last snapshot there is, or with nothing yet.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -29,6 +31,10 @@ use crate::workspace::{self, Verdict};
 /// The size from which a document is checked on the lane of large documents, even under
 /// `max-file-size`: its first check takes seconds, and must not hold up the others'.
 const BIG_DOCUMENT: u64 = 256 * 1024;
+
+/// The longest a request waits for a check before it answers with what there is: the first
+/// check of a document of several megabytes takes seconds, and a hover or an outline must not.
+pub const REQUEST_WAIT: Duration = Duration::from_secs(1);
 
 /// What a check works on.
 pub(super) struct Job {
@@ -107,9 +113,31 @@ impl Session {
                 }
             }
         }
-        let snapshot = self.check(uri, None, warm).await;
-        self.flush_config_reports().await;
-        snapshot
+        // The check runs as a task of its own, so that a request that stops waiting leaves it
+        // to finish and keep its result.
+        let this = self.clone();
+        let target = uri.clone();
+        let checking = tokio::spawn(async move {
+            let snapshot = this.check(&target, None, warm).await;
+            this.flush_config_reports().await;
+            snapshot
+        });
+        match tokio::time::timeout(REQUEST_WAIT, checking).await {
+            Ok(done) => done.ok().flatten(),
+            Err(_) => {
+                self.log(
+                    Level::Debug,
+                    format!(
+                        "a request about {} was answered before its check ended",
+                        uri.as_str()
+                    ),
+                )
+                .await;
+                let state = self.state();
+                let snapshot = state.docs.get(uri)?.snapshot.clone()?;
+                (snapshot.readable() && (!warm || snapshot.warm())).then_some(snapshot)
+            }
+        }
     }
 
     /// Checks the current version of `uri` on a blocking thread, starting from the last
