@@ -17,12 +17,12 @@ use regex::Regex;
 use crate::analysis::Analysis;
 use crate::bank::StorySummary;
 use crate::config::Config;
-use crate::document::TextEdit;
+use crate::document::{Shift, TextEdit};
 use crate::rules::fixes::{render_part, story_form, PLACEHOLDER};
 use crate::rules::structure::{format_duration, spoken_words};
 use crate::rules::{Context, Finding, Severity};
 use crate::score::{Dimension, FollowUp};
-use crate::story::{shift_range, LabelForm, ListStyle, Outline, PartKind, Story};
+use crate::story::{LabelForm, ListStyle, Outline, PartKind, Story};
 use crate::theme::{self, PARTS};
 
 /// How many findings of each severity a story has.
@@ -186,33 +186,14 @@ fn score(cx: &Context<'_>) -> ScoreView {
     }
 }
 
+crate::shift_fields!(PartCard: range, label);
+crate::shift_fields!(ScoreView: follow_ups);
+crate::shift_fields!(StoryCard: range, title, anchor, parts, score);
+
 impl StoryCard {
-    /// The card with every byte range moved by `delta`.
+    /// The card with every byte range moved by `delta` (see [`Shift`]).
     pub fn shifted(&self, delta: isize) -> StoryCard {
-        let mut card = self.clone();
-        if delta == 0 {
-            return card;
-        }
-        let by = |range: &Range<usize>| shift_range(range, delta);
-        card.range = by(&card.range);
-        card.anchor = by(&card.anchor);
-        if let Some(title) = &mut card.title {
-            *title = by(title);
-        }
-        for part in &mut card.parts {
-            part.range = by(&part.range);
-            if let Some(label) = &mut part.label {
-                *label = by(label);
-            }
-        }
-        if let Some(score) = &mut card.score {
-            for follow_up in &mut score.follow_ups {
-                if let Some((range, _)) = &mut follow_up.answer {
-                    *range = by(range);
-                }
-            }
-        }
-        card
+        Shift::shifted(self.clone(), delta)
     }
 
     /// The one-line lens: "Score 14/20 · 2m40s spoken · 3 warnings".

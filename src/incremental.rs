@@ -17,10 +17,10 @@ use std::sync::Arc;
 
 use crate::analysis::{self, Analysis};
 use crate::config::Config;
-use crate::document::{Document, Syntax};
+use crate::document::{shift, Document, Shift, Syntax};
 use crate::rules::suppress::directives;
 use crate::rules::Finding;
-use crate::story::{shift, shift_range, Assembly, Outline, Reuse, Scan};
+use crate::story::{Assembly, Outline, Reuse, Scan};
 
 /// One edit in byte offsets: the bytes `range` of the old text were replaced by `new_len`
 /// bytes.
@@ -425,12 +425,7 @@ impl std::fmt::Debug for IncrementalAnalysis {
 
 /// Moves a reused finding by `delta` and renumbers its story.
 fn move_finding(finding: &mut Finding, delta: isize, story: usize) {
-    finding.range = shift_range(&finding.range, delta);
-    if let Some(fix) = &mut finding.fix {
-        for edit in &mut fix.edits {
-            edit.range = shift_range(&edit.range, delta);
-        }
-    }
+    finding.shift(delta);
     if finding.story.is_some() {
         finding.story = Some(story);
     }

@@ -53,6 +53,8 @@ pub struct FollowUp {
     pub answer: Option<(Range<usize>, String)>,
 }
 
+crate::shift_fields!(FollowUp: answer);
+
 /// Scores every story of a checked document.
 pub fn scores(text: &str, analysis: &Analysis, config: &Config) -> Vec<StoryScore> {
     contexts(text, analysis, config, score)

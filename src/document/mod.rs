@@ -5,6 +5,7 @@
 //! reading the rope piece by piece: no edit copies or reparses the whole text.
 
 pub mod position;
+pub mod shift;
 pub mod syntax;
 
 use std::cell::RefCell;
@@ -14,6 +15,7 @@ use ropey::Rope;
 use tree_sitter::{Parser, Tree};
 
 pub use position::{byte_to_position, position_to_byte, Position, PositionEncoding, Span};
+pub use shift::{shift, shift_range, Shift};
 pub use syntax::{ChunkRef, Syntax};
 
 thread_local! {

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use crate::document::Syntax;
+use crate::document::{shift, shift_range, Shift, Syntax};
 
 use super::blocks::{self, Block};
 use super::labels::{self, LineContext};
@@ -45,6 +45,10 @@ struct MetaLine {
     key: String,
     value: String,
 }
+
+crate::shift_fields!(Heading: range, content);
+crate::shift_fields!(Hit: label, content);
+crate::shift_fields!(MetaLine: range);
 
 /// Finds the file metadata and every story of `text`, parsed as `syntax`.
 pub fn outline(text: &str, syntax: &Syntax) -> Outline {
@@ -155,26 +159,14 @@ impl Scan {
     /// The file metadata is taken from `fresh` when the window starts the file.
     pub fn splice(&mut self, old_window: Range<usize>, fresh: Scan, delta: isize) {
         let (from, to) = (old_window.start, old_window.end);
-        splice_by(
-            &mut self.opaque,
-            fresh.opaque,
-            |r| r.start,
-            from,
-            to,
-            |r| {
-                *r = shift_range(r, delta);
-            },
-        );
+        splice_by(&mut self.opaque, fresh.opaque, |r| r.start, from, to, delta);
         splice_by(
             &mut self.headings,
             fresh.headings,
             |h| h.range.start,
             from,
             to,
-            |h| {
-                h.range = shift_range(&h.range, delta);
-                h.content = shift_range(&h.content, delta);
-            },
+            delta,
         );
         splice_by(
             &mut self.hits,
@@ -182,10 +174,7 @@ impl Scan {
             |h| h.label.start,
             from,
             to,
-            |h| {
-                h.label = shift_range(&h.label, delta);
-                h.content = shift(h.content, delta);
-            },
+            delta,
         );
         splice_by(
             &mut self.meta_lines,
@@ -193,9 +182,7 @@ impl Scan {
             |m| m.range.start,
             from,
             to,
-            |m| {
-                m.range = shift_range(&m.range, delta);
-            },
+            delta,
         );
         if from == 0 {
             self.file = fresh.file;
@@ -302,66 +289,33 @@ impl Reuse {
             indices
                 .clone()
                 .map(|i| {
-                    let mut story = self.stories[i].take().expect("checked above");
-                    shift_story(&mut story, delta);
-                    (i, delta, story)
+                    let story = self.stories[i].take().expect("checked above");
+                    (i, delta, story.shifted(delta))
                 })
                 .collect(),
         )
     }
 }
 
-/// `at` moved by `delta`.
-pub fn shift(at: usize, delta: isize) -> usize {
-    at.saturating_add_signed(delta)
-}
-
-/// `range` moved by `delta`.
-pub fn shift_range(range: &Range<usize>, delta: isize) -> Range<usize> {
-    shift(range.start, delta)..shift(range.end, delta)
-}
-
-/// Moves every offset of `story` by `delta`.
+/// Moves every offset of `story` by `delta` (kept for callers of the old name: see
+/// [`Shift`]).
 pub fn shift_story(story: &mut Story, delta: isize) {
-    if delta == 0 {
-        return;
-    }
-    story.range = shift_range(&story.range, delta);
-    if let Some(title) = &mut story.title {
-        title.range = shift_range(&title.range, delta);
-        title.content = shift_range(&title.content, delta);
-    }
-    if let Some(range) = &mut story.meta.range {
-        *range = shift_range(range, delta);
-    }
-    for part in &mut story.parts {
-        part.range = shift_range(&part.range, delta);
-        part.body = shift_range(&part.body, delta);
-        if let Some(label) = &mut part.label {
-            label.range = shift_range(&label.range, delta);
-        }
-    }
-    story.body_start = shift(story.body_start, delta);
-    if let Some(preamble) = &mut story.preamble {
-        *preamble = shift_range(preamble, delta);
-    }
+    story.shift(delta);
 }
 
-/// Replaces the items of `items` whose key lies in `from..to` with `fresh`, and applies `moved`
-/// to the items after them.
-fn splice_by<T>(
+/// Replaces the items of `items` whose key lies in `from..to` with `fresh`, and moves the
+/// items after them by `delta`.
+fn splice_by<T: Shift>(
     items: &mut Vec<T>,
     fresh: Vec<T>,
     key: impl Fn(&T) -> usize,
     from: usize,
     to: usize,
-    moved: impl Fn(&mut T),
+    delta: isize,
 ) {
     let first = items.partition_point(|item| key(item) < from);
     let last = items.partition_point(|item| key(item) < to).max(first);
-    for item in &mut items[last..] {
-        moved(item);
-    }
+    items[last..].iter_mut().for_each(|item| item.shift(delta));
     items.splice(first..last, fresh);
 }
 

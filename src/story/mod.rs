@@ -10,7 +10,8 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-pub use find::{outline, shift, shift_range, shift_story, Assembly, Reuse, Scan};
+pub use crate::document::{shift, shift_range};
+pub use find::{outline, shift_story, Assembly, Reuse, Scan};
 pub use meta::{FileMeta, StoryMeta};
 
 /// The five parts of a story, in STAR-plus-Learning order.
@@ -185,6 +186,11 @@ impl Story {
             .map_or("untitled story", |t| t.text.as_str())
     }
 }
+
+crate::shift_fields!(Label: range);
+crate::shift_fields!(Part: range, body, label);
+crate::shift_fields!(Title: range, content);
+crate::shift_fields!(Story: range, title, meta, parts, body_start, preamble);
 
 /// Everything found in a document: file metadata and stories.
 #[derive(Debug, Clone, Default, Serialize)]
