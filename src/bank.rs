@@ -53,6 +53,24 @@ pub struct NamedCompetency {
     pub shown: bool,
 }
 
+crate::shift_fields!(NamedCompetency: range);
+
+impl StorySummary {
+    /// Follows its story, moved by `delta`: the anchor and the competency ids written in the
+    /// story move; ids written in the file's `front_matter` (before every story) stay.
+    pub fn follow_story(&mut self, delta: isize, front_matter: Option<&Range<usize>>) {
+        use crate::document::Shift;
+        self.anchor.shift(delta);
+        for named in &mut self.competencies {
+            if !front_matter
+                .is_some_and(|f| f.start <= named.range.start && named.range.end <= f.end)
+            {
+                named.shift(delta);
+            }
+        }
+    }
+}
+
 /// A bank-level finding, tied to a file of the caller's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BankFinding {
@@ -88,26 +106,37 @@ pub fn story_summaries(
     ready: &[bool],
     config: &Config,
 ) -> Vec<StorySummary> {
-    outline
-        .stories
-        .iter()
-        .enumerate()
-        .map(|(index, story)| {
-            let mut prompts = story.meta.prompts.clone();
-            if prompts.is_empty() {
-                prompts = outline.file.meta.prompts.clone();
-            }
-            StorySummary {
-                file,
-                theme: story_theme(story, outline, config).name.clone(),
-                prompts,
-                ready: ready.get(index).copied().unwrap_or(true),
-                anchor: story.anchor(text),
-                title: story.name().to_string(),
-                competencies: named_competencies(text, outline, story, config),
-            }
+    (0..outline.stories.len())
+        .map(|index| {
+            let mut summary = story_summary(file, text, outline, index, config);
+            summary.ready = ready.get(index).copied().unwrap_or(true);
+            summary
         })
         .collect()
+}
+
+/// The summary of story `index` of `outline`, counted as ready.
+pub fn story_summary(
+    file: usize,
+    text: &str,
+    outline: &Outline,
+    index: usize,
+    config: &Config,
+) -> StorySummary {
+    let story = &outline.stories[index];
+    let mut prompts = story.meta.prompts.clone();
+    if prompts.is_empty() {
+        prompts = outline.file.meta.prompts.clone();
+    }
+    StorySummary {
+        file,
+        theme: story_theme(story, outline, config).name.clone(),
+        prompts,
+        ready: true,
+        anchor: story.anchor(text),
+        title: story.name().to_string(),
+        competencies: named_competencies(text, outline, story, config),
+    }
 }
 
 /// The competency set a bank is checked against: the one `starling.toml` picks, else the

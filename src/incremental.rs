@@ -13,9 +13,11 @@
 //! that reads outside its story breaks it (and the randomized test).
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::analysis::{self, Analysis};
+use crate::assist::{self, Counts, FileSummary, StoryCard};
+use crate::bank::StorySummary;
 use crate::config::Config;
 use crate::document::{shift, Document, Shift, Syntax};
 use crate::rules::suppress::directives;
@@ -59,6 +61,22 @@ impl ByteEdit {
     }
 }
 
+/// What an update changed, as [`IncrementalAnalysis::update`] reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// Nothing: the edit replaced no bytes with no bytes.
+    Unchanged,
+    /// The stories in this range (indices in the new outline) were found and checked again,
+    /// and get new cards and summaries when next asked for; every other story is the old one
+    /// moved by the edit, with its findings, card and summary. An empty range means the edit
+    /// reached no story. Findings (and so the finding counts on cards) of the other stories
+    /// can still change when the edit wrote or removed a suppression comment.
+    Stories(Range<usize>),
+    /// Everything was analysed again: a reset, a new configuration, an edit that did not
+    /// match the text, or one that reached every story. No card or summary was kept.
+    Everything,
+}
+
 /// The analysis of one document, kept current edit by edit.
 ///
 /// It is `Send` and `Sync`; [`IncrementalAnalysis::snapshot`] hands out the findings and the
@@ -85,6 +103,15 @@ pub struct IncrementalAnalysis {
     version: u64,
     analyses: u64,
     last_checked: Vec<usize>,
+    last_change: Change,
+    /// Each story's card, made when first asked for and moved with its story; counts at zero
+    /// (they are filled in from `counts` on the way out).
+    cards: Vec<OnceLock<StoryCard>>,
+    /// Each story's bank summary, made when first asked for and moved with its story; `ready`
+    /// is filled in from `counts` on the way out.
+    summaries: Vec<OnceLock<StorySummary>>,
+    /// How many finished findings of each severity each story has.
+    counts: Vec<Counts>,
 }
 
 /// The findings and outline of one analysed version, cheap to clone.
@@ -117,16 +144,27 @@ impl IncrementalAnalysis {
             version: 0,
             analyses: 0,
             last_checked: Vec::new(),
+            last_change: Change::Everything,
+            cards: Vec::new(),
+            summaries: Vec::new(),
+            counts: Vec::new(),
         };
         let checked = (0..outline.stories.len()).collect();
-        this.check(outline, Vec::new(), checked, None);
+        this.check(outline, Vec::new(), checked, None, None);
         this
     }
 
     /// Brings the analysis up to date with `doc` after `edit` (see [`ByteEdit::then`] for a
     /// burst of edits). Re-scans the blocks around the edit and re-checks the stories it
-    /// touched; falls back to a full analysis when `edit` does not match the document.
-    pub fn update(&mut self, doc: &Document, edit: &ByteEdit) {
+    /// touched; falls back to a full analysis when `edit` does not match the document. Returns
+    /// what changed (also kept as [`Self::last_change`]).
+    pub fn update(&mut self, doc: &Document, edit: &ByteEdit) -> Change {
+        let change = self.apply(doc, edit);
+        self.last_change = change.clone();
+        change
+    }
+
+    fn apply(&mut self, doc: &Document, edit: &ByteEdit) -> Change {
         let old_len = self.text.len();
         let ByteEdit { range, new_len } = edit.clone();
         let consistent = range.start <= range.end
@@ -135,27 +173,24 @@ impl IncrementalAnalysis {
             && self.text.is_char_boundary(range.end)
             && old_len - range.len() + new_len == doc.len_bytes();
         if !consistent {
-            self.reset(doc);
-            return;
+            return self.reset(doc);
         }
         if range.is_empty() && new_len == 0 {
-            return;
+            return Change::Unchanged;
         }
         let inserted = doc
             .rope()
             .get_byte_slice(range.start..range.start + new_len)
             .map(|slice| slice.to_string());
         let Some(inserted) = inserted else {
-            self.reset(doc);
-            return;
+            return self.reset(doc);
         };
         self.text.replace_range(range.clone(), &inserted);
         let delta = edit.delta();
         let new_syntax = doc.syntax().clone();
         let Some(window) = window(&self.syntax, old_len, &new_syntax, self.text.len(), edit) else {
             self.syntax = new_syntax;
-            self.rebuild();
-            return;
+            return self.rebuild();
         };
 
         let fresh = Scan::new(&self.text, &new_syntax, window.clone());
@@ -211,21 +246,88 @@ impl IncrementalAnalysis {
             }
         }
         // A directive written or changed in the window can silence findings of any story.
-        let quiet = !self.text[window].contains("starling-");
-        self.check(outline, kept, checked, quiet.then_some(moves));
+        let quiet = !self.text[window.clone()].contains("starling-");
+
+        let stories = outline.stories.len();
+        let change = match (checked.first(), checked.last()) {
+            _ if checked.len() == stories => Change::Everything,
+            (Some(&first), Some(&last)) => Change::Stories(first..last + 1),
+            _ => {
+                let at = outline
+                    .stories
+                    .partition_point(|story| story.range.end <= window.start);
+                Change::Stories(at..at)
+            }
+        };
+        self.check(outline, kept, checked, Some(moves), Some(quiet));
+        change
     }
 
     /// Analyses `doc` from scratch, keeping the counters.
-    pub fn reset(&mut self, doc: &Document) {
+    pub fn reset(&mut self, doc: &Document) -> Change {
         self.text = doc.text();
         self.syntax = doc.syntax().clone();
-        self.rebuild();
+        self.last_change = self.rebuild();
+        Change::Everything
     }
 
     /// Replaces the configuration and re-checks every story.
-    pub fn set_config(&mut self, config: Config) {
+    pub fn set_config(&mut self, config: Config) -> Change {
         self.config = config;
-        self.rebuild();
+        self.last_change = self.rebuild();
+        Change::Everything
+    }
+
+    /// What the last update (or reset) changed.
+    pub fn last_change(&self) -> &Change {
+        &self.last_change
+    }
+
+    /// The card of story `index` (made now if no earlier call made it), finding counts
+    /// included.
+    pub fn card(&self, index: usize) -> Option<&StoryCard> {
+        let slot = self.cards.get(index)?;
+        Some(slot.get_or_init(|| StoryCard {
+            counts: self.counts.get(index).copied().unwrap_or_default(),
+            ..assist::story_card(&self.text, &self.outline, index, &self.config)
+        }))
+    }
+
+    /// Every story's card, in story order (see [`Self::card`]): equal to
+    /// [`assist::story_cards`] of a fresh analysis.
+    pub fn cards(&self) -> impl ExactSizeIterator<Item = &StoryCard> + '_ {
+        (0..self.cards.len()).map(|index| self.card(index).expect("index is in range"))
+    }
+
+    /// How many findings of each severity each story has, in story order.
+    pub fn counts(&self) -> &[Counts] {
+        &self.counts
+    }
+
+    /// The bank summary of the document: equal to [`assist::summarize`] of a fresh analysis.
+    /// Each story's part is made when first asked for and then moved with its story.
+    pub fn summary(&self) -> FileSummary {
+        let stories = self
+            .summaries
+            .iter()
+            .enumerate()
+            .map(|(index, slot)| {
+                let mut summary = slot
+                    .get_or_init(|| {
+                        crate::bank::story_summary(
+                            0,
+                            &self.text,
+                            &self.outline,
+                            index,
+                            &self.config,
+                        )
+                    })
+                    .clone();
+                summary.ready = self.counts.get(index).is_none_or(|c| c.errors == 0);
+                summary
+            })
+            .collect();
+        FileSummary { stories }
     }
 
     pub fn config(&self) -> &Config {
@@ -278,24 +380,29 @@ impl IncrementalAnalysis {
         &self.last_checked
     }
 
-    fn rebuild(&mut self) {
+    fn rebuild(&mut self) -> Change {
         self.scan = Scan::new(&self.text, &self.syntax, 0..self.text.len());
         let (outline, assembly) = self.scan.assemble(&self.text, None);
         self.assembly = assembly;
         let checked = (0..outline.stories.len()).collect();
-        self.check(outline, Vec::new(), checked, None);
+        self.check(outline, Vec::new(), checked, None, None);
+        Change::Everything
     }
 
     /// Checks the stories `checked` of `outline`, takes the `kept` findings of the others, and
     /// applies configuration and directives. `moves` says, for each story, which old story it
-    /// is and how far it moved, when the update touched no directive.
+    /// is and how far it moved (`None`: every story is new); `quiet`, whether the update
+    /// touched no directive.
     fn check(
         &mut self,
         outline: Outline,
         mut kept: Vec<Option<Vec<Finding>>>,
         checked: Vec<usize>,
         moves: Option<Vec<Option<(usize, isize)>>>,
+        quiet: Option<bool>,
     ) {
+        self.carry(&outline, moves.as_deref());
+        let moves = moves.filter(|_| quiet == Some(true));
         kept.resize(outline.stories.len(), None);
         for &index in &checked {
             kept[index] = Some(analysis::check_story(
@@ -318,9 +425,54 @@ impl IncrementalAnalysis {
             }
             None => self.finish_all(&outline),
         }
+        self.counts = assist::story_counts(&self.findings, outline.stories.len());
+        for (slot, counts) in self.cards.iter_mut().zip(&self.counts) {
+            if let Some(card) = slot.get_mut() {
+                card.counts = *counts;
+            }
+        }
         self.outline = Arc::new(outline);
         self.last_checked = checked;
         self.version += 1;
+    }
+
+    /// Carries the cards and summaries made so far over to `outline`: a story `moves` names
+    /// keeps its old ones, moved by its delta; the others are made again when asked for.
+    fn carry(&mut self, outline: &Outline, moves: Option<&[Option<(usize, isize)>]>) {
+        let stories = outline.stories.len();
+        let mut old_cards: Vec<Option<StoryCard>> = std::mem::take(&mut self.cards)
+            .into_iter()
+            .map(OnceLock::into_inner)
+            .collect();
+        let mut old_summaries: Vec<Option<StorySummary>> = std::mem::take(&mut self.summaries)
+            .into_iter()
+            .map(OnceLock::into_inner)
+            .collect();
+        let front_matter = outline.file.front_matter.as_ref();
+        for index in 0..stories {
+            let moved = moves.and_then(|moves| moves.get(index).copied().flatten());
+            let (card, summary) = match moved {
+                Some((old, by)) => (
+                    old_cards.get_mut(old).and_then(Option::take).map(|card| {
+                        let mut card = Shift::shifted(card, by);
+                        card.index = index;
+                        card
+                    }),
+                    old_summaries
+                        .get_mut(old)
+                        .and_then(Option::take)
+                        .map(|mut summary| {
+                            summary.follow_story(by, front_matter);
+                            summary
+                        }),
+                ),
+                None => (None, None),
+            };
+            self.cards
+                .push(card.map_or_else(OnceLock::new, OnceLock::from));
+            self.summaries
+                .push(summary.map_or_else(OnceLock::new, OnceLock::from));
+        }
     }
 
     /// Applies configuration and directives to every story's findings.
