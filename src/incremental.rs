@@ -20,7 +20,7 @@ use crate::assist::{self, Counts, FileSummary, StoryCard};
 use crate::bank::StorySummary;
 use crate::config::Config;
 use crate::document::{shift, Document, Shift, Syntax};
-use crate::rules::suppress::directives;
+use crate::rules::suppress::{directives, MARK};
 use crate::rules::Finding;
 use crate::story::{Assembly, Outline, Reuse, Scan};
 
@@ -246,7 +246,7 @@ impl IncrementalAnalysis {
             }
         }
         // A directive written or changed in the window can silence findings of any story.
-        let quiet = !self.text[window.clone()].contains("starling-");
+        let quiet = !self.text[window.clone()].contains(MARK);
 
         let stories = outline.stories.len();
         let change = match (checked.first(), checked.last()) {

@@ -4,6 +4,7 @@
 //! rope edit, and only the chunks of the [`Syntax`] that the edit touched are parsed again,
 //! reading the rope piece by piece: no edit copies or reparses the whole text.
 
+pub mod lines;
 pub mod position;
 pub mod shift;
 pub mod syntax;
