@@ -1,18 +1,24 @@
 //! Stories in a document: their titles, metadata and Situation/Task/Action/Result/Learning
 //! parts, in whatever form the user wrote them.
 
+mod assemble;
 pub mod blocks;
+mod build;
 mod find;
+mod infer;
 pub mod labels;
 pub mod meta;
+mod scan;
 
 use std::ops::Range;
 
 use serde::Serialize;
 
 pub use crate::document::{shift, shift_range};
-pub use find::{outline, shift_story, Assembly, Reuse, Scan};
+pub use assemble::{shift_story, Assembly, Reuse};
+pub use find::outline;
 pub use meta::{FileMeta, StoryMeta};
+pub use scan::Scan;
 
 /// The five parts of a story, in STAR-plus-Learning order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
