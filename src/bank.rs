@@ -7,7 +7,6 @@
 //! the same function. [`competency_matrix`] and [`prompt_matrix`] lay the bank out as
 //! `starling bank` and `starling report` show it.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -17,14 +16,13 @@ use crate::competency::{self, CompetencySet};
 use crate::config::{Config, RuleSetting};
 use crate::rules::bank::{
     competency_coverage::CompetencyCoverage, competency_not_shown::CompetencyNotShown,
-    prompt_coverage::PromptCoverage, unknown_competency::UnknownCompetency,
+    prompt_coverage, unknown_competency::UnknownCompetency,
 };
 use crate::rules::{Finding, RuleMeta, Severity};
 use crate::story::{Outline, Story};
 use crate::theme;
 
-/// Fewer stories-ready prompts than this, per theme, and `prompt-coverage` fires.
-pub const MIN_PROMPTS: usize = 3;
+pub use crate::rules::bank::prompt_coverage::MIN_PROMPTS;
 
 /// What the bank needs to know about one story.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -330,7 +328,7 @@ fn row(
 /// Every finding about the bank as a whole: `prompt-coverage` per theme, and the competency
 /// findings (`unknown-competency`, `competency-not-shown`, `competency-coverage`).
 pub fn coverage(stories: &[StorySummary], config: &Config) -> Vec<BankFinding> {
-    let mut out = prompt_coverage(stories, config);
+    let mut out = prompt_coverage::check(stories, config);
     out.extend(competency_findings(stories, config));
     out
 }
@@ -439,65 +437,6 @@ fn unknown_competency(set: &CompetencySet, id: &str) -> String {
         message.push_str(" (`starling bank` lists the set's ids)");
     }
     message
-}
-
-/// The `prompt-coverage` findings of a bank: one per theme whose ready stories answer fewer
-/// than [`MIN_PROMPTS`] of its common prompts, on the theme's first story.
-fn prompt_coverage(stories: &[StorySummary], config: &Config) -> Vec<BankFinding> {
-    let setting = config.rule(PromptCoverage::META.id);
-    if setting == Some(RuleSetting::Off) {
-        return Vec::new();
-    }
-    let mut by_theme: BTreeMap<&str, Vec<&StorySummary>> = BTreeMap::new();
-    for story in stories {
-        by_theme
-            .entry(story.theme.as_str())
-            .or_default()
-            .push(story);
-    }
-    let mut out = Vec::new();
-    for (name, stories) in by_theme {
-        let Some(theme) = theme::find(name) else {
-            continue;
-        };
-        if theme.prompts.is_empty() || !theme.applies(PromptCoverage::META.id) {
-            continue;
-        }
-        let covered: Vec<&String> = theme
-            .prompts
-            .iter()
-            .filter(|common| {
-                stories
-                    .iter()
-                    .any(|s| s.ready && s.prompts.iter().any(|p| same_prompt(p, common)))
-            })
-            .collect();
-        if covered.len() >= MIN_PROMPTS.min(theme.prompts.len()) {
-            continue;
-        }
-        let first = stories[0];
-        let missing: Vec<&str> = theme
-            .prompts
-            .iter()
-            .filter(|p| !covered.contains(p))
-            .map(String::as_str)
-            .collect();
-        let message = format!(
-            "Theme `{name}`: stories ready for {} of its {} common prompts (have at least {MIN_PROMPTS}); none yet for: {}",
-            covered.len(),
-            theme.prompts.len(),
-            missing.join(" / ")
-        );
-        let mut finding = Finding::new(&PromptCoverage::META, first.anchor.clone(), message);
-        if let Some(RuleSetting::On(severity)) = setting {
-            finding.severity = severity;
-        }
-        out.push(BankFinding {
-            file: first.file,
-            finding,
-        });
-    }
-    out
 }
 
 /// Whether a prompt a story names is one of a theme's common prompts, paraphrases included.
