@@ -16,7 +16,7 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use crate::analysis::{self, Analysis};
-use crate::assist::{self, Counts, FileSummary, StoryCard};
+use crate::assist::{self, Counts, StoryCard};
 use crate::bank::StorySummary;
 use crate::config::Config;
 use crate::document::{shift, Document, Shift, Syntax};
@@ -24,42 +24,12 @@ use crate::rules::suppress::{directives, MARK};
 use crate::rules::Finding;
 use crate::story::{Assembly, Outline, Reuse, Scan};
 
-/// One edit in byte offsets: the bytes `range` of the old text were replaced by `new_len`
-/// bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ByteEdit {
-    pub range: Range<usize>,
-    pub new_len: usize,
-}
+mod cards;
+mod edit;
+mod window;
 
-impl ByteEdit {
-    pub fn new(range: Range<usize>, new_len: usize) -> Self {
-        Self { range, new_len }
-    }
-
-    /// How far the edit moves the offsets after it.
-    pub fn delta(&self) -> isize {
-        self.new_len as isize - self.range.len() as isize
-    }
-
-    /// One edit covering this edit followed by `next` (whose offsets are those of the text
-    /// after this edit), so that a burst of edits can be analysed once.
-    pub fn then(&self, next: &ByteEdit) -> ByteEdit {
-        let new_end = self.range.start + self.new_len;
-        let start = self.range.start.min(next.range.start);
-        // The end of the covered bytes, in the offsets before both edits.
-        let old_end = if next.range.end > new_end {
-            shift(next.range.end, -self.delta())
-        } else {
-            self.range.end
-        };
-        let final_end = shift(next.range.end.max(new_end), next.delta());
-        ByteEdit {
-            range: start..old_end.max(start),
-            new_len: final_end.saturating_sub(start),
-        }
-    }
-}
+pub use edit::ByteEdit;
+use window::window;
 
 /// What an update changed, as [`IncrementalAnalysis::update`] reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,53 +253,6 @@ impl IncrementalAnalysis {
         &self.last_change
     }
 
-    /// The card of story `index` (made now if no earlier call made it), finding counts
-    /// included.
-    pub fn card(&self, index: usize) -> Option<&StoryCard> {
-        let slot = self.cards.get(index)?;
-        Some(slot.get_or_init(|| StoryCard {
-            counts: self.counts.get(index).copied().unwrap_or_default(),
-            ..assist::story_card(&self.text, &self.outline, index, &self.config)
-        }))
-    }
-
-    /// Every story's card, in story order (see [`Self::card`]): equal to
-    /// [`assist::story_cards`] of a fresh analysis.
-    pub fn cards(&self) -> impl ExactSizeIterator<Item = &StoryCard> + '_ {
-        (0..self.cards.len()).map(|index| self.card(index).expect("index is in range"))
-    }
-
-    /// How many findings of each severity each story has, in story order.
-    pub fn counts(&self) -> &[Counts] {
-        &self.counts
-    }
-
-    /// The bank summary of the document: equal to [`assist::summarize`] of a fresh analysis.
-    /// Each story's part is made when first asked for and then moved with its story.
-    pub fn summary(&self) -> FileSummary {
-        let stories = self
-            .summaries
-            .iter()
-            .enumerate()
-            .map(|(index, slot)| {
-                let mut summary = slot
-                    .get_or_init(|| {
-                        crate::bank::story_summary(
-                            0,
-                            &self.text,
-                            &self.outline,
-                            index,
-                            &self.config,
-                        )
-                    })
-                    .clone();
-                summary.ready = self.counts.get(index).is_none_or(|c| c.errors == 0);
-                summary
-            })
-            .collect();
-        FileSummary { stories }
-    }
-
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -434,45 +357,6 @@ impl IncrementalAnalysis {
         self.outline = Arc::new(outline);
         self.last_checked = checked;
         self.version += 1;
-    }
-
-    /// Carries the cards and summaries made so far over to `outline`: a story `moves` names
-    /// keeps its old ones, moved by its delta; the others are made again when asked for.
-    fn carry(&mut self, outline: &Outline, moves: Option<&[Option<(usize, isize)>]>) {
-        let stories = outline.stories.len();
-        let mut old_cards: Vec<Option<StoryCard>> = std::mem::take(&mut self.cards)
-            .into_iter()
-            .map(OnceLock::into_inner)
-            .collect();
-        let mut old_summaries: Vec<Option<StorySummary>> = std::mem::take(&mut self.summaries)
-            .into_iter()
-            .map(OnceLock::into_inner)
-            .collect();
-        let front_matter = outline.file.front_matter.as_ref();
-        for index in 0..stories {
-            let moved = moves.and_then(|moves| moves.get(index).copied().flatten());
-            let (card, summary) = match moved {
-                Some((old, by)) => (
-                    old_cards.get_mut(old).and_then(Option::take).map(|card| {
-                        let mut card = Shift::shifted(card, by);
-                        card.index = index;
-                        card
-                    }),
-                    old_summaries
-                        .get_mut(old)
-                        .and_then(Option::take)
-                        .map(|mut summary| {
-                            summary.follow_story(by, front_matter);
-                            summary
-                        }),
-                ),
-                None => (None, None),
-            };
-            self.cards
-                .push(card.map_or_else(OnceLock::new, OnceLock::from));
-            self.summaries
-                .push(summary.map_or_else(OnceLock::new, OnceLock::from));
-        }
     }
 
     /// Applies configuration and directives to every story's findings.
@@ -580,95 +464,5 @@ fn move_finding(finding: &mut Finding, delta: isize, story: usize) {
     finding.shift(delta);
     if finding.story.is_some() {
         finding.story = Some(story);
-    }
-}
-
-/// The window (new offsets) to scan again after `edit`: whole top-level blocks in both the old
-/// and the new tree, plus one block of margin on each side, so that the blocks outside it are
-/// the same bytes with the same structure before and after. `None` if it does not settle.
-fn window(
-    old_tree: &Syntax,
-    old_len: usize,
-    new_tree: &Syntax,
-    new_len: usize,
-    edit: &ByteEdit,
-) -> Option<Range<usize>> {
-    let delta = edit.delta();
-    let mut lo = edit.range.start;
-    let mut hi = edit.range.start + edit.new_len;
-    for pass in 0..2 {
-        if pass == 1 {
-            lo = if lo == 0 {
-                0
-            } else {
-                block_start(new_tree, lo - 1)
-            };
-            hi = if hi >= new_len {
-                new_len
-            } else {
-                new_tree.top_block(hi).map_or(hi, |block| block.end.max(hi))
-            };
-        }
-        let mut settled = false;
-        for _ in 0..16 {
-            let (l, h) = (block_start(new_tree, lo), block_end(new_tree, new_len, hi));
-            let h_old = shift(h, -delta);
-            let (l2, h2_old) = (
-                block_start(old_tree, l),
-                block_end(old_tree, old_len, h_old),
-            );
-            let h2 = if h2_old >= old_len {
-                new_len
-            } else {
-                shift(h2_old, delta)
-            };
-            let (l2, h2) = (l2.min(l), h2.max(h).min(new_len));
-            if (l2, h2) == (lo, hi) {
-                settled = true;
-                break;
-            }
-            (lo, hi) = (l2, h2);
-        }
-        if !settled {
-            return None;
-        }
-    }
-    Some(lo..hi)
-}
-
-/// The start of the block that holds `byte`, or `byte` between blocks.
-fn block_start(syntax: &Syntax, byte: usize) -> usize {
-    syntax
-        .top_block(byte)
-        .map_or(byte, |block| block.start.min(byte))
-}
-
-/// The end of the block that holds `byte`, or `byte` where a block starts or between blocks.
-fn block_end(syntax: &Syntax, len: usize, byte: usize) -> usize {
-    if byte >= len {
-        return len;
-    }
-    match syntax.top_block(byte) {
-        Some(block) if block.start < byte => block.end.max(byte),
-        _ => byte,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn composed_edits_cover_both() {
-        // "abcdef": replace "bc" by "XYZ" -> "aXYZdef", then delete "Zd" -> "aXYef".
-        let first = ByteEdit::new(1..3, 3);
-        let second = ByteEdit::new(3..5, 0);
-        let both = first.then(&second);
-        let mut text = "abcdef".to_string();
-        text.replace_range(
-            both.range.clone(),
-            &"aXYef"[both.range.start..both.range.start + both.new_len],
-        );
-        assert_eq!(text, "aXYef");
     }
 }
