@@ -15,8 +15,7 @@ use crate::analysis::{story_theme, Analysis};
 use crate::competency::{self, CompetencySet};
 use crate::config::{Config, RuleSetting};
 use crate::rules::bank::{
-    competency_coverage::CompetencyCoverage, competency_not_shown::CompetencyNotShown,
-    prompt_coverage, unknown_competency::UnknownCompetency,
+    competency_coverage, competency_not_shown, prompt_coverage, unknown_competency,
 };
 use crate::rules::{Finding, RuleMeta, Severity};
 use crate::story::{Outline, Story};
@@ -335,7 +334,7 @@ pub fn coverage(stories: &[StorySummary], config: &Config) -> Vec<BankFinding> {
 
 /// A finding of `meta`; `None` when the configuration turns the rule off (the front ends
 /// apply its severity and the suppression comments, as for any finding).
-fn bank_finding(
+pub(crate) fn bank_finding(
     config: &Config,
     meta: &'static RuleMeta,
     file: usize,
@@ -361,82 +360,16 @@ pub fn competency_findings(stories: &[StorySummary], config: &Config) -> Vec<Ban
     let mut out = Vec::new();
     for story in stories {
         for named in &story.competencies {
-            let found = match set.get(&named.id) {
-                None => bank_finding(
-                    config,
-                    &UnknownCompetency::META,
-                    story.file,
-                    named.range.clone(),
-                    unknown_competency(set, &named.id),
-                ),
-                Some(competency) if !named.shown => bank_finding(
-                    config,
-                    &CompetencyNotShown::META,
-                    story.file,
-                    named.range.clone(),
-                    format!(
-                        "`{}` ({}) is named, but nothing in \u{201c}{}\u{201d} shows it yet; interviewers listen for this: {}",
-                        competency.id, competency.name, story.title, competency.probes
-                    ),
-                ),
-                Some(_) => None,
-            };
+            let found = unknown_competency::check(set, story, named, config)
+                .or_else(|| competency_not_shown::check(set, story, named, config));
             // Ids in a file's front matter are named once for all of its stories.
             if let Some(found) = found.filter(|found| !out.contains(found)) {
                 out.push(found);
             }
         }
     }
-    if !uses_competencies(stories, config) {
-        return out;
-    }
-    let named = stories.iter().find(|s| !s.competencies.is_empty());
-    let Some(first) = named.or(stories.first()) else {
-        return out;
-    };
-    let matrix = competency_matrix(stories, config);
-    let short: Vec<String> = matrix
-        .gaps()
-        .map(|row| format!("{} ({})", row.id, row.ready))
-        .collect();
-    if !short.is_empty() {
-        let message = format!(
-            "Competencies `{}`: {} of {} have {}; too few for: {}",
-            set.name,
-            matrix.rows.len() - short.len(),
-            matrix.rows.len(),
-            matrix.needed_stories(),
-            short.join(", ")
-        );
-        out.extend(bank_finding(
-            config,
-            &CompetencyCoverage::META,
-            first.file,
-            first.anchor.clone(),
-            message,
-        ));
-    }
+    out.extend(competency_coverage::check(stories, set, config));
     out
-}
-
-/// The message for an id `set` lacks: the nearest ids, and the other sets that have it.
-fn unknown_competency(set: &CompetencySet, id: &str) -> String {
-    let mut message = format!("`{id}` is not a competency of the `{}` set", set.name);
-    let nearest = set.nearest(id);
-    if !nearest.is_empty() {
-        message.push_str(&format!(": did you mean `{}`?", nearest.join("`, `")));
-    }
-    let elsewhere = competency::sets_with(id);
-    if !elsewhere.is_empty() {
-        message.push_str(&format!(
-            " (it is in the `{}` set: `competencies = \"{}\"` in starling.toml picks it)",
-            elsewhere.join("` and `"),
-            elsewhere[0]
-        ));
-    } else if nearest.is_empty() {
-        message.push_str(" (`starling bank` lists the set's ids)");
-    }
-    message
 }
 
 /// Whether a prompt a story names is one of a theme's common prompts, paraphrases included.
