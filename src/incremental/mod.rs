@@ -36,10 +36,11 @@ use window::window;
 pub enum Change {
     /// Nothing: the edit replaced no bytes with no bytes.
     Unchanged,
-    /// The stories in this range (indices in the new outline) were found and checked again,
-    /// and get new cards and summaries when next asked for; every other story is the old one
-    /// moved by the edit, with its findings, card and summary. An empty range means the edit
-    /// reached no story. Findings (and so the finding counts on cards) of the other stories
+    /// The stories the edit reached lie in this range (indices in the new outline): they were
+    /// found and checked again ([`IncrementalAnalysis::last_checked`] lists them exactly) and
+    /// get new cards and summaries when next asked for; every other story is the old one moved
+    /// by the edit, with its findings, card and summary. An empty range means the edit reached
+    /// no story. Findings (and so the finding counts on cards) of the other stories
     /// can still change when the edit wrote or removed a suppression comment.
     Stories(Range<usize>),
     /// Everything was analysed again: a reset, a new configuration, an edit that did not
