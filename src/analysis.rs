@@ -32,14 +32,39 @@ pub fn check_text(text: &str, config: &Config) -> Analysis {
 /// Checks `text`, already parsed as `syntax`.
 pub fn analyze(text: &str, syntax: &Syntax, config: &Config) -> Analysis {
     let outline = crate::story::outline(text, syntax);
-    let mut findings = Vec::new();
-    for index in 0..outline.stories.len() {
-        findings.extend(check_story(text, &outline, index, config));
-    }
+    let all: Vec<usize> = (0..outline.stories.len()).collect();
+    let mut findings: Vec<Finding> = check_stories(text, &outline, &all, config)
+        .into_iter()
+        .flatten()
+        .collect();
     let directives = directives(text, &outline.opaque);
     findings.extend(file_findings(&outline, &directives));
     let findings = finish_with(text, &outline, findings, config, &directives);
     Analysis { outline, findings }
+}
+
+/// The findings of stories `indices` of `outline`, in that order, checked in parallel (a
+/// story's findings depend only on its own text, theme and the configuration). A panic while
+/// reading one story costs that story's findings, not the others'.
+pub fn check_stories(
+    text: &str,
+    outline: &Outline,
+    indices: &[usize],
+    config: &Config,
+) -> Vec<Vec<Finding>> {
+    use rayon::prelude::*;
+    let one = |&index: &usize| {
+        isolate(
+            || format!("checking story {}", index + 1),
+            || check_story(text, outline, index, config),
+        )
+        .unwrap_or_default()
+    };
+    // A handful of stories is not worth the hand-over to other threads.
+    if indices.len() < 4 {
+        return indices.iter().map(one).collect();
+    }
+    indices.par_iter().with_min_len(2).map(one).collect()
 }
 
 /// The theme of `story`: its own metadata, else the file's front matter, else the default.
@@ -274,6 +299,33 @@ pub fn finish_with(
 pub fn fix_all(text: &str, config: &Config) -> (String, Analysis) {
     let (text, analysis, _) = fix_all_noting(text, config);
     (text, analysis)
+}
+
+/// [`fix_all`], asking `cancelled` before each round of fixes (each a check of the whole
+/// text): `None` as soon as it says so, as when the editor no longer wants the answer.
+pub fn fix_all_unless(
+    text: &str,
+    config: &Config,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<(String, Analysis)> {
+    let mut text = text.to_string();
+    let mut titles = Vec::new();
+    for _ in 0..64 {
+        if cancelled() {
+            return None;
+        }
+        let analysis = check_text(&text, config);
+        let edits = one_fix_per_story(&analysis.findings, &mut titles);
+        if edits.is_empty() {
+            return Some((text, analysis));
+        }
+        text = crate::document::apply_edits(&text, &edits);
+    }
+    if cancelled() {
+        return None;
+    }
+    let analysis = check_text(&text, config);
+    Some((text, analysis))
 }
 
 /// [`fix_all`], also returning the title of each fix applied, in the order applied.

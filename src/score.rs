@@ -370,7 +370,7 @@ static ANSWERS: LazyLock<HashMap<String, Vec<PhraseSet>>> = LazyLock::new(|| {
             let sets = theme
                 .follow_ups
                 .iter()
-                .map(|f| PhraseSet::new(&f.answers).unwrap_or_else(|_| PhraseSet::empty()))
+                .map(|f| PhraseSet::new(&f.answers))
                 .collect();
             (theme.name.clone(), sets)
         })

@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSetBuilder};
 use serde::Deserialize;
 
 use crate::story::PartKind;
@@ -76,12 +77,8 @@ pub static PARTS: LazyLock<Parts> = LazyLock::new(|| {
         file.result,
         file.learning,
     ];
-    let cues = specs.each_ref().map(|spec| {
-        PhraseSet::new(&spec.cues).expect("the part cues in themes/parts.toml compile")
-    });
-    let substance = specs.each_ref().map(|spec| {
-        PhraseSet::new(&spec.substance).expect("the part substance in themes/parts.toml compiles")
-    });
+    let cues = specs.each_ref().map(|spec| PhraseSet::new(&spec.cues));
+    let substance = specs.each_ref().map(|spec| PhraseSet::new(&spec.substance));
     Parts {
         specs,
         cues,
@@ -150,12 +147,34 @@ pub fn find(name: &str) -> Option<&'static Theme> {
         .find(|theme| theme.name.eq_ignore_ascii_case(name.trim()))
 }
 
-/// A list of case-insensitive patterns compiled once: a [`RegexSet`] to test a sentence in one
-/// pass, and each pattern alone to locate a match, compiled the first time it matches.
+/// A list of case-insensitive patterns. Each pattern is compiled the first time a text holds
+/// the words it needs: the lists hold hundreds of patterns and a story meets few of them, so a
+/// run pays for the patterns its text can match, not for all of them.
+///
+/// In front of the patterns sits a screen: for each pattern, the literal words one of which
+/// every match contains (read from its syntax), all searched for in one Aho-Corasick pass. A
+/// pattern whose words are absent cannot match and is skipped; a pattern with no such words
+/// (it starts and ends with a class, say) is always tried.
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
-    set: RegexSet,
-    each: Arc<[(String, OnceLock<Option<Regex>>)]>,
+    inner: Arc<Patterns>,
+}
+
+#[derive(Debug)]
+struct Patterns {
+    each: Vec<(String, OnceLock<Option<Regex>>)>,
+    screen: OnceLock<Screen>,
+}
+
+/// Which patterns a text may match.
+#[derive(Debug)]
+struct Screen {
+    /// Every pattern's words, lowercase ASCII, searched for in the text with its ASCII lowered.
+    words: Option<AhoCorasick>,
+    /// The pattern each word of `words` belongs to.
+    owner: Vec<usize>,
+    /// Patterns with no words: always tried.
+    always: Vec<usize>,
 }
 
 /// The most memory one compiled pattern may take; keeps a user pattern from blowing up.
@@ -227,67 +246,127 @@ fn expand_with(pattern: &str, classes: &BTreeMap<String, String>) -> String {
 }
 
 impl PhraseSet {
-    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
+    /// The list `patterns`, each compiled when first needed. For the built-in lists, which a
+    /// test compiles; a list a user wrote goes through [`PhraseSet::checked`].
+    pub fn new<S: AsRef<str>>(patterns: &[S]) -> Self {
         let key: Vec<String> = patterns
             .iter()
             .map(|p| expand_classes(p.as_ref()))
             .collect();
-        let patterns = &key;
-        let compiled = |key: &Vec<String>| {
-            COMPILED
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .get(key)
-                .cloned()
-        };
-        if let Some(set) = compiled(&key) {
-            return Ok(set);
+        let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(set) = compiled.get(&key) {
+            return set.clone();
         }
-        let set = RegexSetBuilder::new(patterns)
+        let set = Self {
+            inner: Arc::new(Patterns {
+                each: key
+                    .iter()
+                    .map(|pattern| (pattern.clone(), OnceLock::new()))
+                    .collect(),
+                screen: OnceLock::new(),
+            }),
+        };
+        compiled.insert(key, set.clone());
+        set
+    }
+
+    /// The list `patterns`, checked now: a pattern that does not compile, or a list that would
+    /// take too much memory, is an error the user sees at once.
+    pub fn checked<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
+        let set = Self::new(patterns);
+        RegexSetBuilder::new(set.inner.each.iter().map(|(pattern, _)| pattern))
             .case_insensitive(true)
-            .size_limit(PATTERN_SIZE_LIMIT * patterns.len().max(1))
+            .size_limit(PATTERN_SIZE_LIMIT * set.inner.each.len().max(1))
             .build()?;
-        let each = key
-            .iter()
-            .map(|pattern| (pattern.clone(), OnceLock::new()))
-            .collect();
-        let set = Self { set, each };
-        COMPILED
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(key, set.clone());
         Ok(set)
     }
 
     pub fn empty() -> Self {
-        Self::new::<&str>(&[]).expect("an empty set compiles")
+        Self::new::<&str>(&[])
     }
 
     pub fn is_empty(&self) -> bool {
-        self.each.is_empty()
+        self.inner.each.is_empty()
     }
 
-    /// Pattern `index` alone. It compiled within the set, so it compiles alone; should it not,
-    /// it locates nothing.
+    /// Pattern `index`, compiled the first time it is needed; a pattern that does not compile
+    /// (the tests keep that from shipping) matches nothing.
     fn pattern(&self, index: usize) -> Option<&Regex> {
-        let (source, compiled) = self.each.get(index)?;
+        let (source, compiled) = self.inner.each.get(index)?;
         compiled
             .get_or_init(|| compile_pattern(source).ok())
             .as_ref()
     }
 
-    pub fn is_match(&self, text: &str) -> bool {
-        self.set.is_match(text)
+    fn screen(&self) -> &Screen {
+        self.inner.screen.get_or_init(|| {
+            let mut words = Vec::new();
+            let mut owner = Vec::new();
+            let mut always = Vec::new();
+            for (index, (source, _)) in self.inner.each.iter().enumerate() {
+                match needed_words(source) {
+                    Some(needed) => {
+                        owner.extend(std::iter::repeat_n(index, needed.len()));
+                        words.extend(needed);
+                    }
+                    None => always.push(index),
+                }
+            }
+            let words = (!words.is_empty())
+                .then(|| {
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::Standard)
+                        .build(&words)
+                        .ok()
+                })
+                .flatten();
+            if words.is_none() {
+                // No automaton (nothing to screen, or it could not be built): try everything.
+                always = (0..self.inner.each.len()).collect();
+                owner.clear();
+            }
+            Screen {
+                words,
+                owner,
+                always,
+            }
+        })
     }
 
-    /// The first match of any pattern in `text` (leftmost), as a byte range of `text`.
+    /// The patterns `text` may match, in list order.
+    fn candidates(&self, text: &str) -> Vec<usize> {
+        let screen = self.screen();
+        let mut out = screen.always.clone();
+        if let Some(words) = &screen.words {
+            // The words are lowercase ASCII; lowering the text's ASCII keeps its offsets.
+            let lowered = text.to_ascii_lowercase();
+            out.extend(
+                words
+                    .find_overlapping_iter(&lowered)
+                    .map(|m| screen.owner[m.pattern().as_usize()]),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        !self.is_empty()
+            && self
+                .candidates(text)
+                .into_iter()
+                .any(|i| self.pattern(i).is_some_and(|p| p.is_match(text)))
+    }
+
+    /// The first match of any pattern in `text` (leftmost, then longest), as a byte range of
+    /// `text`.
     pub fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        if !self.set.is_match(text) {
+        if self.is_empty() {
             return None;
         }
-        self.set
-            .matches(text)
-            .iter()
+        self.candidates(text)
+            .into_iter()
             .filter_map(|i| self.pattern(i)?.find(text))
             .min_by_key(|m| (m.start(), std::cmp::Reverse(m.end())))
             .map(|m| m.range())
@@ -295,13 +374,12 @@ impl PhraseSet {
 
     /// Every match of every pattern, sorted by start.
     pub fn find_all(&self, text: &str) -> Vec<std::ops::Range<usize>> {
-        if !self.set.is_match(text) {
+        if self.is_empty() {
             return Vec::new();
         }
         let mut out: Vec<_> = self
-            .set
-            .matches(text)
-            .iter()
+            .candidates(text)
+            .into_iter()
             .filter_map(|i| self.pattern(i))
             .flat_map(|pattern| pattern.find_iter(text).map(|m| m.range()))
             .collect();
@@ -309,6 +387,53 @@ impl PhraseSet {
         out.dedup_by(|b, a| b.start < a.end);
         out
     }
+}
+
+/// Words one of which every match of `pattern` contains, lowercase ASCII; `None` when there
+/// are none to be had (a match may hold no fixed word, or too many to list).
+///
+/// The words come from the pattern's prefixes or, failing those, its suffixes, read from its
+/// syntax without case folding; the case is folded by the search. A word is cut at its first
+/// non-ASCII byte, since the search folds only ASCII case: what is left is still part of every
+/// match it stood for.
+fn needed_words(pattern: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::ParserBuilder::new()
+        .build()
+        .parse(pattern)
+        .ok()?;
+    [ExtractKind::Prefix, ExtractKind::Suffix]
+        .into_iter()
+        .find_map(|kind| {
+            let seq = Extractor::new()
+                .kind(kind)
+                .limit_total(64)
+                .limit_class(4)
+                .extract(&hir);
+            let mut words = Vec::new();
+            for literal in seq.literals()? {
+                let bytes = literal.as_bytes();
+                let ascii = bytes
+                    .iter()
+                    .position(|b| !b.is_ascii())
+                    .map_or(bytes, |end| &bytes[..end]);
+                // A word made only of spaces or punctuation screens nothing out.
+                if !ascii.iter().any(u8::is_ascii_alphanumeric) {
+                    return None;
+                }
+                words.push(String::from_utf8_lossy(ascii).to_ascii_lowercase());
+            }
+            // A word that holds another is redundant: where it is, the other is too.
+            words.sort_by_key(|w| (w.len(), w.clone()));
+            words.dedup();
+            let mut kept: Vec<String> = Vec::with_capacity(words.len());
+            for word in words {
+                if !kept.iter().any(|k| word.contains(k.as_str())) {
+                    kept.push(word);
+                }
+            }
+            (!kept.is_empty()).then_some(kept)
+        })
 }
 
 /// Compiles one case-insensitive pattern with a bounded size.
@@ -335,10 +460,98 @@ mod tests {
     fn every_theme_pattern_compiles() {
         for theme in builtin() {
             for (key, patterns) in &theme.phrases {
-                PhraseSet::new(patterns).unwrap_or_else(|e| panic!("{}: {key}: {e}", theme.name));
+                PhraseSet::checked(patterns)
+                    .unwrap_or_else(|e| panic!("{}: {key}: {e}", theme.name));
             }
             for follow_up in &theme.follow_ups {
-                PhraseSet::new(&follow_up.answers).unwrap();
+                PhraseSet::checked(&follow_up.answers).unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn every_part_cue_and_substance_pattern_compiles() {
+        let file: PartsFile = toml::from_str(include_str!("../themes/parts.toml")).unwrap();
+        for spec in [
+            file.situation,
+            file.task,
+            file.action,
+            file.result,
+            file.learning,
+        ] {
+            PhraseSet::checked(&spec.cues).unwrap_or_else(|e| panic!("{}: cues: {e}", spec.name));
+            PhraseSet::checked(&spec.substance)
+                .unwrap_or_else(|e| panic!("{}: substance: {e}", spec.name));
+        }
+    }
+
+    #[test]
+    fn a_list_compiles_when_first_used_and_a_bad_user_list_is_an_error() {
+        let set = PhraseSet::new(&["\\bwe\\s+shipped\\b"]);
+        assert!(set.is_match("In the end we shipped it"));
+        assert!(!set.is_match("we did not ship"));
+        assert!(PhraseSet::checked(&["(unclosed"]).is_err());
+        // A list that does not compile matches nothing rather than failing a rule.
+        let bad = PhraseSet::new(&["(still unclosed"]);
+        assert!(!bad.is_match("still unclosed"));
+        assert_eq!(bad.find("still unclosed"), None);
+        assert!(bad.find_all("still unclosed").is_empty());
+        assert!(PhraseSet::empty().find_all("anything").is_empty());
+    }
+
+    /// Every built-in list, screened, finds exactly what the plain patterns find, on every line
+    /// and sentence of the corpus and the examples, and on text with real punctuation.
+    #[test]
+    fn the_screen_never_changes_what_a_list_finds() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        let mut texts: Vec<String> = vec![
+            "They didn’t tell me — the café’s owner… blamed the vendor’s team".into(),
+            "NAÏVE plans: we missed the deadline by 3 weeks and lost €2,000".into(),
+        ];
+        for folder in ["tests/corpus", "examples/stories"] {
+            let mut stack = vec![std::path::Path::new(root).join(folder)];
+            while let Some(path) = stack.pop() {
+                if path.is_dir() {
+                    stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                } else if path.extension().is_some_and(|e| e == "md") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for line in text.lines() {
+                        texts.push(line.to_string());
+                        texts.extend(line.split(". ").map(str::to_string));
+                    }
+                }
+            }
+        }
+        assert!(
+            texts.len() > 1_000,
+            "the corpus was read ({} texts)",
+            texts.len()
+        );
+        let mut lists: Vec<Vec<String>> = Vec::new();
+        for theme in builtin() {
+            lists.extend(theme.phrases.values().cloned());
+            lists.extend(theme.follow_ups.iter().map(|f| f.answers.clone()));
+        }
+        for kind in PartKind::ALL {
+            lists.push(PARTS.spec(kind).cues.clone());
+            lists.push(PARTS.spec(kind).substance.clone());
+        }
+        for list in lists {
+            let screened = PhraseSet::new(&list);
+            let plain: Vec<Regex> = list
+                .iter()
+                .map(|p| compile_pattern(&expand_classes(p)).unwrap())
+                .collect();
+            for text in &texts {
+                let mut expected: Vec<_> = plain
+                    .iter()
+                    .flat_map(|p| p.find_iter(text).map(|m| m.range()))
+                    .collect();
+                expected.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+                expected.dedup_by(|b, a| b.start < a.end);
+                assert_eq!(screened.find_all(text), expected, "{list:?} on {text:?}");
+                assert_eq!(screened.is_match(text), !expected.is_empty());
+                assert_eq!(screened.find(text), expected.first().cloned(), "{text:?}");
             }
         }
     }
@@ -390,7 +603,7 @@ mod tests {
 
     #[test]
     fn phrase_set_finds_the_leftmost_match() {
-        let set = PhraseSet::new(&["\\bblame\\w*", "\\bteam\\b"]).unwrap();
+        let set = PhraseSet::new(&["\\bblame\\w*", "\\bteam\\b"]);
         assert_eq!(set.find("The team blamed me"), Some(4..8));
         assert_eq!(set.find_all("The team blamed me").len(), 2);
         assert_eq!(set.find("nothing"), None);

@@ -1509,3 +1509,200 @@ fn competency_ids_complete_in_front_matter_and_explain_themselves_on_hover() {
     assert!(hover.contains("What the interviewer probes"), "{hover}");
     assert_eq!(client.shutdown(), Some(0));
 }
+
+#[test]
+fn each_folder_keeps_its_own_starling_toml_until_the_watcher_says_it_changed() {
+    let dir = bank();
+    let mut docs = Vec::new();
+    for (folder, rule) in [("a", "missing-learning"), ("b", "speaking-time")] {
+        std::fs::create_dir_all(dir.path().join(folder).join("stories")).expect("dir");
+        write(
+            &dir.path().join(folder).join("starling.toml"),
+            &format!("[rules]\n{rule} = \"off\"\n"),
+        );
+        docs.push(TextDoc::new(
+            &dir.path().join(folder).join("stories/launch.md"),
+            WEAK,
+        ));
+    }
+    let mut client = start(dir.path());
+    let has = |diagnostics: &[Value], rule: &str| codes(diagnostics).contains(&rule.to_string());
+    client.open(&docs[0]);
+    let a = client.diagnostics(&docs[0].uri, 1);
+    client.open(&docs[1]);
+    let b = client.diagnostics(&docs[1].uri, 1);
+    // The same text, two folders, two configurations.
+    assert!(!has(&a, "missing-learning") && has(&a, "speaking-time"));
+    assert!(has(&b, "missing-learning") && !has(&b, "speaking-time"));
+
+    // Changed on disk, unannounced: typing goes on with the configuration it had.
+    let config_a = dir.path().join("a/starling.toml");
+    write(&config_a, "[rules]\nspeaking-time = \"off\"\n");
+    let discoveries =
+        |client: &mut Client, doc: &TextDoc| stats(client, doc)["configDiscoveries"].clone();
+    // The bank scan discovers the folders of the files it finds: let it end first.
+    client.wait_for("bank scan end", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("story bank:"))
+    });
+    let before = discoveries(&mut client, &docs[0]);
+    for word in ["We", " shipped", " later."] {
+        let end = docs[0].text.len();
+        client.edit(&mut docs[0], end..end, word);
+    }
+    let a = client.diagnostics(&docs[0].uri, 4);
+    assert!(!has(&a, "missing-learning") && has(&a, "speaking-time"));
+    // Not a file was looked for or read while typing.
+    assert_eq!(discoveries(&mut client, &docs[0]), before);
+
+    // Announced: the document follows its folder's new configuration; the other folder's
+    // stays as it was.
+    client.drain();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": support::uri(&config_a), "type": 2 }] }),
+    );
+    let a = client.next_diagnostics(&docs[0].uri);
+    assert!(has(&a, "missing-learning") && !has(&a, "speaking-time"));
+    let b = client.next_diagnostics(&docs[1].uri);
+    assert!(has(&b, "missing-learning") && !has(&b, "speaking-time"));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_cancelled_fix_all_holds_up_no_hover() {
+    let dir = bank();
+    let path = dir.path().join("stories/many.md");
+    let text: String = (0..120)
+        .map(|i| WEAK.replace("# Launch", &format!("# Launch {i}")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut client = start(dir.path());
+    let doc = TextDoc::new(&path, &text);
+    client.open(&doc);
+    client.diagnostics(&doc.uri, 1);
+    let fix_all = client.send_request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": { "uri": doc.uri },
+            "range": doc.range(0..0, Encoding::Utf16),
+            "context": { "diagnostics": [], "only": ["source.fixAll"] },
+        }),
+    );
+    // Once the fix-all is under way (each of its rounds checks 120 stories).
+    client.wait_for("fix-all started", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("fix-all of") && m.ends_with("started"))
+    });
+    client.notify("$/cancelRequest", json!({ "id": fix_all }));
+    let situation = doc.text.find("Situation").expect("label");
+    assert!(client.hover(&doc, situation).contains("Situation"));
+    // The cancelled request is answered too, as cancelled or with what was done by then.
+    let answer = client.response(&json!(fix_all));
+    assert!(
+        answer["error"]["code"] == -32800 || answer.get("result").is_some(),
+        "{answer}"
+    );
+    // And its work stopped there, rather than ran to the end unread.
+    client.wait_for("fix-all stopped", |m| {
+        m["method"] == "window/logMessage"
+            && m["params"]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("fix-all of") && m.ends_with("cancelled"))
+    });
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn a_byte_order_mark_hides_no_front_matter_and_positions_count_it() {
+    let story = format!("---\nprompt: Tell me about a time you failed.\n---\n{WEAK}");
+    for (encoding, width) in [(Encoding::Utf16, 1), (Encoding::Utf8, 3)] {
+        let dir = bank();
+        let mut client = Client::start(
+            dir.path(),
+            ClientSetup {
+                encoding,
+                ..ClientSetup::default()
+            },
+        );
+        let mut plain = TextDoc::new(&dir.path().join("stories/plain.md"), &story);
+        let mut marked = TextDoc::new(
+            &dir.path().join("stories/marked.md"),
+            &format!("\u{feff}{story}"),
+        );
+        // Where each diagnostic is, as the client of the text without the mark would see it;
+        // but for the story bank's, which depend on the other files (the two documents name
+        // the same prompt, and each is checked with what the bank held then).
+        let view = |diagnostics: &[Value], shift: u64| -> Vec<(String, Value)> {
+            let mut out: Vec<(String, Value)> = diagnostics
+                .iter()
+                .filter(|d| d["code"] != "prompt-coverage")
+                .map(|d| {
+                    let mut range = d["range"].clone();
+                    for end in ["start", "end"] {
+                        if range[end]["line"] == 0 {
+                            let character = range[end]["character"].as_u64().expect("character");
+                            range[end]["character"] = json!(character - shift);
+                        }
+                    }
+                    (d["code"].as_str().unwrap_or("").to_string(), range)
+                })
+                .collect();
+            out.sort_by_key(|(code, range)| (range.to_string(), code.clone()));
+            out
+        };
+        client.open(&plain);
+        let expected = client.diagnostics(&plain.uri, 1);
+        client.open(&marked);
+        let got = client.diagnostics(&marked.uri, 1);
+        assert!(
+            !codes(&got).contains(&"missing-prompt".to_string()),
+            "{got:?}"
+        );
+        assert!(codes(&got).contains(&"missing-learning".to_string()));
+        assert_eq!(view(&got, width), view(&expected, 0), "{}", encoding.name());
+
+        // Typing after the mark, and a quick fix, land where they do without it.
+        for doc in [&mut plain, &mut marked] {
+            let at = doc.text.find("We had").expect("situation");
+            client.edit(doc, at..at, "Late in Q3, ");
+            let title = doc.text.find("Launch").expect("title");
+            let actions = client.code_actions(doc, title..title);
+            client.apply(doc, &action(&actions, "Insert a Learning part")["edit"]);
+        }
+        assert_eq!(marked.text, format!("\u{feff}{}", plain.text));
+        let expected = client.diagnostics(&plain.uri, plain.version);
+        let got = client.diagnostics(&marked.uri, marked.version);
+        assert!(!codes(&got).contains(&"missing-learning".to_string()));
+        assert_eq!(view(&got, width), view(&expected, 0), "{}", encoding.name());
+
+        // A change on the first line, after the mark: the front matter's opening, rewritten.
+        let mark = '\u{feff}'.len_utf8();
+        client.edit(&mut marked, mark..mark + 3, "---");
+        client.edit(&mut plain, 0..3, "---");
+        assert_eq!(marked.text, format!("\u{feff}{}", plain.text));
+        let expected = client.diagnostics(&plain.uri, plain.version);
+        let got = client.diagnostics(&marked.uri, marked.version);
+        assert!(!codes(&got).contains(&"missing-prompt".to_string()));
+        assert_eq!(view(&got, width), view(&expected, 0), "{}", encoding.name());
+
+        // One before the mark, which is then no longer at the start: nor is the front matter.
+        client.edit(&mut marked, 0..0, "\n");
+        client.edit(&mut plain, 0..0, "\n");
+        let expected = client.diagnostics(&plain.uri, plain.version);
+        let got = client.diagnostics(&marked.uri, marked.version);
+        assert!(codes(&got).contains(&"missing-prompt".to_string()));
+        let own = |diagnostics: &[Value]| -> Vec<String> {
+            view(diagnostics, 0)
+                .into_iter()
+                .map(|(code, _)| code)
+                .collect()
+        };
+        assert_eq!(own(&got), own(&expected), "{}", encoding.name());
+        assert_eq!(client.shutdown(), Some(0));
+    }
+}

@@ -70,6 +70,12 @@ pub fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     times[times.len() / 2]
 }
 
+/// The median, min and max of `times`.
+pub fn spread(mut times: Vec<Duration>) -> (Duration, Duration, Duration) {
+    times.sort();
+    (times[times.len() / 2], times[0], times[times.len() - 1])
+}
+
 pub fn ratio(a: Duration, b: Duration) -> f64 {
     a.as_secs_f64() / b.as_secs_f64().max(1e-12)
 }

@@ -69,10 +69,16 @@ pub(super) fn lexicons(
         let sets = lists
             .into_iter()
             .map(|(key, patterns)| {
-                let set = PhraseSet::new(&patterns).map_err(|err| {
-                    let message = format!("[phrases] {key} does not compile: {err}");
-                    (key.clone(), message)
-                })?;
+                // The built-in lists compile when first read (a test compiles them all); a list
+                // the user added to is compiled now, so its error shows at once.
+                let set = if extra.contains_key(&key) {
+                    PhraseSet::checked(&patterns).map_err(|err| {
+                        let message = format!("[phrases] {key} does not compile: {err}");
+                        (key.clone(), message)
+                    })?
+                } else {
+                    PhraseSet::new(&patterns)
+                };
                 Ok((key, set))
             })
             .collect::<Result<HashMap<_, _>, (String, String)>>()?;

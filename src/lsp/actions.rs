@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions,
@@ -12,6 +13,7 @@ use tower_lsp_server::ls_types::{
     ResourceOp, TextDocumentEdit, Uri, WorkspaceEdit,
 };
 
+use super::lines::Lines;
 use super::session::{ClientFlags, Snapshot};
 use super::to_lsp;
 use crate::assist;
@@ -31,8 +33,10 @@ pub const LABEL_PARTS: &str = "Label STAR parts";
 /// The `starling.toml` a workspace-wide silence goes to.
 pub struct ConfigTarget {
     pub uri: Uri,
-    /// Its text, `None` when it does not exist yet.
+    /// Its text (after any byte order mark), `None` when it does not exist yet.
     pub source: Option<String>,
+    /// Whether its text starts with a byte order mark, which positions count.
+    pub bom: bool,
     /// Its version when it is open in the editor.
     pub version: Option<i32>,
 }
@@ -57,7 +61,7 @@ pub fn code_actions(snapshot: &Snapshot, request: &Request<'_>) -> Vec<CodeActio
         })
     };
     let mut out = Vec::new();
-    let doc = &*snapshot.rope();
+    let doc = &snapshot.lines();
     let text = &*snapshot.text();
     let encoding = request.encoding;
     let edit = |edits: Vec<TextEdit>| {
@@ -181,17 +185,20 @@ pub fn fix_all_target(action: &CodeAction) -> Option<Uri> {
 }
 
 /// The edit of a fix-all action: every fix applied, as `starling check --fix` does. `None`
-/// when nothing changes. Costs a check of the whole file per round of fixes.
+/// when nothing changes, and when `cancelled` is set before the work is done. Costs a check
+/// of the whole file per round of fixes; `cancelled` is read before each.
 pub fn fix_all_edit(
     snapshot: &Snapshot,
     uri: &Uri,
     encoding: PositionEncoding,
     flags: &ClientFlags,
+    cancelled: &AtomicBool,
 ) -> Option<WorkspaceEdit> {
     let text = &*snapshot.text();
-    let fixed = assist::fix_all(text, &snapshot.config);
+    let stop = || cancelled.load(Ordering::SeqCst);
+    let (fixed, _) = crate::analysis::fix_all_unless(text, &snapshot.config, &stop)?;
     let diff = assist::diff_edit(text, &fixed)?;
-    let doc = &*snapshot.rope();
+    let doc = &snapshot.lines();
     Some(document_edit(
         uri,
         Some(snapshot.version),
@@ -206,7 +213,11 @@ fn config_edit(target: &ConfigTarget, rule: &str, request: &Request<'_>) -> Opti
     let edit = assist::config_rule_off(target.source.as_deref(), rule)?;
     let source = target.source.clone().unwrap_or_default();
     let doc = Rope::from_str(&source);
-    let text_edit = to_lsp::text_edit(&doc, &edit, request.encoding);
+    let text_edit = to_lsp::text_edit(
+        &Lines::new(std::borrow::Cow::Owned(doc), target.bom),
+        &edit,
+        request.encoding,
+    );
     if target.source.is_some() {
         return Some(document_edit(
             &target.uri,
@@ -285,4 +296,35 @@ pub fn config_path(
         None => folders.first(),
     }?;
     Some(folder.join(crate::config::FILE_NAME))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use crate::config::Config;
+
+    const WEAK: &str = "# Launch\n\n## Situation\nWe had a launch.\n\n## Action\nI cut the tests.\n\n## Result\nWe slipped.\n";
+
+    #[test]
+    fn fix_all_stops_when_cancelled_and_otherwise_fixes_as_the_cli_does() {
+        let text = [WEAK, WEAK, WEAK].join("\n");
+        let config = Config::default();
+        let (fixed, _) = crate::analysis::fix_all(&text, &config);
+        assert_ne!(fixed, text);
+        let never = || false;
+        let (same, _) = crate::analysis::fix_all_unless(&text, &config, &never).expect("done");
+        assert_eq!(same, fixed);
+
+        // Cancelled before it starts, or after its first round: no answer, and no round after.
+        for rounds_allowed in [0, 1] {
+            let asked = Cell::new(0);
+            let cancelled = || {
+                asked.set(asked.get() + 1);
+                asked.get() > rounds_allowed
+            };
+            assert!(crate::analysis::fix_all_unless(&text, &config, &cancelled).is_none());
+            assert_eq!(asked.get(), rounds_allowed + 1);
+        }
+    }
 }

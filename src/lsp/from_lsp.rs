@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use tower_lsp_server::ls_types::{self as lsp, ClientCapabilities, PositionEncodingKind, Uri};
 
+use super::lines::Lines;
 use crate::config::RawConfig;
 use crate::document::{Position, PositionEncoding, Span};
 
@@ -28,20 +29,22 @@ pub fn span(range: lsp::Range) -> Span {
     Span::new(position(range.start), position(range.end))
 }
 
+/// The byte offset of the client's `position` in `doc`, `None` past the last line.
+pub fn offset(doc: &Lines, at: lsp::Position, encoding: PositionEncoding) -> Option<usize> {
+    if at.line as usize >= doc.rope().len_lines() {
+        return None;
+    }
+    Some(doc.byte(position(at), encoding))
+}
+
 /// The bytes `range` covers in `doc`, with positions past the last line at the end of the
 /// text, and a range given backwards put right.
 pub fn byte_range(
-    doc: &ropey::Rope,
+    doc: &Lines,
     range: lsp::Range,
     encoding: PositionEncoding,
 ) -> std::ops::Range<usize> {
-    let offset = |at: lsp::Position| {
-        if at.line as usize >= doc.len_lines() {
-            doc.len_bytes()
-        } else {
-            crate::document::position_to_byte(doc, position(at), encoding)
-        }
-    };
+    let offset = |at: lsp::Position| offset(doc, at, encoding).unwrap_or(doc.rope().len_bytes());
     let (start, end) = (offset(range.start), offset(range.end));
     start.min(end)..start.max(end)
 }

@@ -15,7 +15,8 @@ use crate::assist::{Candidate, CandidateKind, StoryCard};
 use crate::config::ConfigError;
 use ropey::Rope;
 
-use crate::document::{byte_to_position, position_to_byte, PositionEncoding, TextEdit};
+use super::lines::Lines;
+use crate::document::{position_to_byte, PositionEncoding, TextEdit};
 use crate::rules::{self, Finding, Severity};
 
 /// `textDocument/publishDiagnostics` under a URI kept as the client wrote it, even where it
@@ -45,12 +46,12 @@ pub fn encoding_kind(encoding: PositionEncoding) -> PositionEncodingKind {
     }
 }
 
-pub fn position(doc: &Rope, byte: usize, encoding: PositionEncoding) -> lsp::Position {
-    let position = byte_to_position(doc, byte, encoding);
+pub fn position(doc: &Lines, byte: usize, encoding: PositionEncoding) -> lsp::Position {
+    let position = doc.position(byte, encoding);
     lsp::Position::new(position.line, position.character)
 }
 
-pub fn range(doc: &Rope, range: &Range<usize>, encoding: PositionEncoding) -> lsp::Range {
+pub fn range(doc: &Lines, range: &Range<usize>, encoding: PositionEncoding) -> lsp::Range {
     lsp::Range::new(
         position(doc, range.start, encoding),
         position(doc, range.end, encoding),
@@ -78,7 +79,7 @@ fn rule_link(rule: &'static str) -> Option<Uri> {
 }
 
 /// A finding as a diagnostic: the rule id as its code, with a link to the rule's page.
-pub fn diagnostic(doc: &Rope, finding: &Finding, encoding: PositionEncoding) -> Diagnostic {
+pub fn diagnostic(doc: &Lines, finding: &Finding, encoding: PositionEncoding) -> Diagnostic {
     Diagnostic {
         range: range(doc, &finding.range, encoding),
         severity: Some(severity(finding.severity)),
@@ -130,7 +131,7 @@ pub fn config_diagnostic(
     let start = line_start + column_bytes;
     let end = line_start + line_text.trim_end_matches('\r').len();
     Diagnostic {
-        range: range(&doc, &(start..end.max(start)), encoding),
+        range: range(&Lines::plain(&doc), &(start..end.max(start)), encoding),
         severity: Some(DiagnosticSeverity::ERROR),
         code: Some(NumberOrString::String("invalid-config".into())),
         source: Some(SOURCE.to_string()),
@@ -142,7 +143,7 @@ pub fn config_diagnostic(
     }
 }
 
-pub fn text_edit(doc: &Rope, edit: &TextEdit, encoding: PositionEncoding) -> lsp::TextEdit {
+pub fn text_edit(doc: &Lines, edit: &TextEdit, encoding: PositionEncoding) -> lsp::TextEdit {
     lsp::TextEdit {
         range: range(doc, &edit.range, encoding),
         new_text: edit.text.clone(),
@@ -151,7 +152,7 @@ pub fn text_edit(doc: &Rope, edit: &TextEdit, encoding: PositionEncoding) -> lsp
 
 /// A story and its parts as a symbol tree.
 #[allow(deprecated)]
-pub fn story_symbol(doc: &Rope, card: &StoryCard, encoding: PositionEncoding) -> DocumentSymbol {
+pub fn story_symbol(doc: &Lines, card: &StoryCard, encoding: PositionEncoding) -> DocumentSymbol {
     let story_range = range(doc, &card.range, encoding);
     let selection = card.title.clone().unwrap_or_else(|| card.anchor.clone());
     let children = card
@@ -206,7 +207,7 @@ fn contained(inner: lsp::Range, outer: lsp::Range) -> lsp::Range {
 }
 
 pub fn completion_item(
-    doc: &Rope,
+    doc: &Lines,
     candidate: &Candidate,
     index: usize,
     encoding: PositionEncoding,

@@ -1,0 +1,319 @@
+//! One check of a document version, run off the request loop.
+//!
+//! A check costs what the edits since the last check touched: it takes the last snapshot's
+//! tree and [`IncrementalAnalysis`], reparses once for the whole pending edit, updates the
+//! analysis (re-checking only the stories the edit reached), and keeps the story cards of every
+//! other story, moved by the edit. A scheduled check that finds a newer version waiting after
+//! its reparse stops there and leaves its work to the next.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use ropey::Rope;
+
+use super::scheduling::Job;
+use super::snapshot::{CardSlot, Hot};
+use super::{Pending, Snapshot, Text};
+use crate::assist::{self, FileSummary};
+use crate::config::Config;
+use crate::document::Document;
+use crate::incremental::{ByteEdit, IncrementalAnalysis};
+use crate::story::shift_range;
+use crate::workspace::{self, Verdict};
+
+/// What one check did, for `starling/stats`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Work {
+    pub(super) stories_checked: u64,
+    pub(super) cards_built: u64,
+    pub(super) full_checks: u64,
+    pub(super) cancelled: u64,
+}
+
+/// `previous` (the last checked version's document) brought to `text` by `pending`, in one
+/// edit and one incremental reparse; parsed from scratch when there is no previous document or
+/// the edit does not lead to `text`. Also returns what changed, for the analysis.
+fn bring_up_to_date(
+    previous: Option<Document>,
+    pending: Pending,
+    text: &Rope,
+) -> (Document, Pending) {
+    let fresh = || (Document::new(&text.to_string()), Pending::Reset);
+    let Some(mut document) = previous else {
+        return fresh();
+    };
+    match pending {
+        Pending::Nothing if document.len_bytes() == text.len_bytes() => {
+            (document, Pending::Nothing)
+        }
+        Pending::Edit(edit) => {
+            let inserted = text
+                .get_byte_slice(edit.range.start..edit.range.start + edit.new_len)
+                .map(String::from);
+            let fits = edit.range.end <= document.len_bytes()
+                && document.len_bytes() - edit.range.len() + edit.new_len == text.len_bytes();
+            match inserted {
+                Some(inserted) if fits => {
+                    document.edit_bytes(edit.range.clone(), &inserted);
+                    if document.len_bytes() == text.len_bytes() {
+                        (document, Pending::Edit(edit))
+                    } else {
+                        fresh()
+                    }
+                }
+                _ => fresh(),
+            }
+        }
+        _ => fresh(),
+    }
+}
+
+/// Checks one document version, from the last checked version when there is one. Runs on a
+/// blocking thread; a panic becomes an error. Also returns the document's bank summary when it
+/// is a story file.
+pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let large = job.text.len_bytes() as u64 > job.config.max_file_size();
+        let mut work = Work::default();
+        // A document outside the include globs is checked only if its front matter says it
+        // holds stories; one the exclude globs name, never.
+        let by_path = job.verdict == Verdict::ByPath;
+        let analysed = by_path
+            || (job.verdict == Verdict::NotStories && workspace::has_front_matter(&job.text));
+        let mut snapshot = Snapshot {
+            version: job.version,
+            generation: job.generation,
+            text: Text::Rope(job.text.clone()),
+            bom: job.bom,
+            config: job.config.clone(),
+            epoch: job.epoch,
+            is_story: by_path,
+            large,
+            analysed,
+            findings: Arc::default(),
+            stories: 0,
+            hot: None,
+            lag: Pending::Nothing,
+            parked: false,
+        };
+        if !analysed {
+            return (snapshot, work, None);
+        }
+        let previous = job.previous.map(Snapshot::into_parts).unwrap_or_default();
+        let (document, change) = bring_up_to_date(previous.document, job.pending, &job.text);
+        // One rope for the open document, the snapshot and the tree's text.
+        snapshot.text = Text::Rope(document.rope().clone());
+        // What changed since the version the analysis holds.
+        let mut pending = previous.lag;
+        pending.append(change);
+        let stale = job
+            .newest
+            .as_ref()
+            .is_some_and(|newest| newest.load(Ordering::SeqCst) != job.generation);
+        if stale {
+            // A newer version is waiting: leave the reparsed document, and the analysis with
+            // the changes it lags behind, for its check.
+            work.cancelled = 1;
+            snapshot.epoch = previous.epoch;
+            snapshot.hot = Some(Box::new(Hot {
+                document,
+                analysis: previous.analysis,
+                cards: previous.cards,
+                counts: Vec::new(),
+            }));
+            snapshot.lag = pending;
+            snapshot.parked = true;
+            return (snapshot, work, None);
+        }
+
+        let old_cards = previous.cards;
+        let analysis = previous.analysis.filter(|_| previous.epoch == job.epoch);
+        let (analysis, reused) = match (analysis, &pending) {
+            (Some(analysis), Pending::Nothing) => (analysis, Some(None)),
+            (Some(mut analysis), Pending::Edit(edit)) => {
+                let before = analysis.analyses();
+                let version = analysis.snapshot().version;
+                analysis.update(&document, edit);
+                work.stories_checked = analysis.analyses() - before;
+                let reused = if analysis.snapshot().version == version {
+                    Some(None)
+                } else if analysis.last_checked().len() == analysis.outline().stories.len() {
+                    None
+                } else {
+                    Some(Some(edit))
+                };
+                (analysis, reused)
+            }
+            (Some(mut analysis), Pending::Reset) => {
+                let before = analysis.analyses();
+                analysis.reset(&document);
+                work.stories_checked = analysis.analyses() - before;
+                (analysis, None)
+            }
+            (None, _) => {
+                let analysis = IncrementalAnalysis::new(&document, job.config.clone());
+                work.stories_checked = analysis.analyses();
+                (analysis, None)
+            }
+        };
+        if reused.is_none() {
+            work.full_checks = 1;
+        }
+        snapshot.is_story = by_path || analysis.outline().file.holds_stories;
+        snapshot.findings = if snapshot.is_story {
+            analysis.findings().clone()
+        } else {
+            Arc::default()
+        };
+        snapshot.stories = analysis.outline().stories.len();
+        let (cards, counts, summary) = if snapshot.is_story {
+            // `None`: every card is built again; `Some(None)`: nothing changed;
+            // `Some(Some(edit))`: the stories the update checked again get new cards, the
+            // others keep theirs.
+            let (old, checked): (Vec<CardSlot>, &[usize]) = match reused {
+                None => (Vec::new(), &[]),
+                Some(None) => (old_cards, &[]),
+                Some(Some(_)) => (old_cards, analysis.last_checked()),
+            };
+            let edit = reused.flatten();
+            let cards = carry_cards(&analysis, &job.config, old, checked, edit, &mut work);
+            let counts =
+                assist::story_counts(analysis.findings(), analysis.outline().stories.len());
+            let summary =
+                assist::summarize_with(analysis.text(), analysis.outline(), &counts, &job.config);
+            (cards, counts, Some(summary))
+        } else {
+            (Vec::new(), Vec::new(), None)
+        };
+        snapshot.hot = Some(Box::new(Hot {
+            document,
+            analysis: Some(analysis),
+            cards,
+            counts,
+        }));
+        (snapshot, work, summary)
+    }))
+    .map_err(|panic| {
+        panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_string())
+    })
+}
+
+/// The cards of every story of `analysis`: those of the stories in `checked`, and of any story
+/// not found in `old`, are built; the others are taken from `old` (the cards before `edit`),
+/// moved by the edit. With no `edit`, every card of `old` is kept as it is.
+fn carry_cards(
+    analysis: &IncrementalAnalysis,
+    config: &Config,
+    old: Vec<CardSlot>,
+    checked: &[usize],
+    edit: Option<&ByteEdit>,
+    work: &mut Work,
+) -> Vec<CardSlot> {
+    let outline = analysis.outline();
+    let text = analysis.text();
+    let mut fresh = vec![false; outline.stories.len()];
+    for &index in checked {
+        if let Some(slot) = fresh.get_mut(index) {
+            *slot = true;
+        }
+    }
+    outline
+        .stories
+        .iter()
+        .enumerate()
+        .map(|(index, story)| {
+            let kept = (!fresh[index])
+                .then(|| {
+                    // A story the edit did not reach lies wholly before it, or wholly after it
+                    // and moved by its delta.
+                    let delta = match edit {
+                        Some(edit) if story.range.end > edit.range.start => edit.delta(),
+                        _ => 0,
+                    };
+                    let before = shift_range(&story.range, -delta);
+                    let at = old.partition_point(|slot| slot.range().start < before.start);
+                    old.get(at)
+                        .filter(|slot| slot.range() == before)
+                        .map(|slot| CardSlot {
+                            card: slot.card.clone(),
+                            moved_by: slot.moved_by + delta,
+                        })
+                })
+                .flatten();
+            kept.unwrap_or_else(|| {
+                work.cards_built += 1;
+                CardSlot {
+                    card: Arc::new(assist::story_card(text, outline, index, config)),
+                    moved_by: 0,
+                }
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Position;
+    use crate::document::{PositionEncoding, Span};
+    use crate::lsp::session::OpenDoc;
+
+    fn span(doc: &OpenDoc, range: std::ops::Range<usize>) -> Span {
+        let rope = doc.text.rope();
+        let at = |byte| {
+            let p = crate::document::byte_to_position(&rope, byte, PositionEncoding::Utf8);
+            Position::new(p.line, p.character)
+        };
+        Span {
+            start: at(range.start),
+            end: at(range.end),
+        }
+    }
+
+    #[test]
+    fn a_burst_of_changes_is_one_edit_and_one_reparse_to_the_same_tree() {
+        let text = "# Launch\n\n## Situation\nWe had a launch.\n\n## Action\nI cut the tests.\n";
+        let mut doc = OpenDoc::new(text, 0);
+        let base = Document::new(text);
+        let changes: [(std::ops::Range<usize>, &str); 5] = [
+            (26..26, "big "),
+            (0..0, "---\ntheme: star\n---\n"),
+            (40..45, ""),
+            (60..60, "\n\n## Result\nWe slipped 2 weeks.\n"),
+            (3..3, "😀"),
+        ];
+        for (range, insert) in changes {
+            let span = span(&doc, range);
+            doc.edit(Some(span), insert, PositionEncoding::Utf8);
+        }
+        let rope = doc.text.rope().into_owned();
+        let (document, change) = bring_up_to_date(Some(base), doc.pending.clone(), &rope);
+        assert!(matches!(change, Pending::Edit(_)), "{change:?}");
+        let fresh = Document::new(&rope.to_string());
+        assert_eq!(document.text(), fresh.text());
+        assert!(document.syntax().outline() == fresh.syntax().outline());
+    }
+
+    #[test]
+    fn a_replacement_of_the_whole_text_parses_afresh() {
+        let mut doc = OpenDoc::new("# One\n", 0);
+        doc.edit(
+            None,
+            "# Two\n\n## Action\nI did.\n",
+            PositionEncoding::Utf16,
+        );
+        let span = span(&doc, 2..2);
+        doc.edit(Some(span), "x", PositionEncoding::Utf16);
+        assert_eq!(doc.pending, Pending::Reset);
+        let rope = doc.text.rope().into_owned();
+        let (document, change) =
+            bring_up_to_date(Some(Document::new("# One\n")), doc.pending.clone(), &rope);
+        assert_eq!(change, Pending::Reset);
+        assert_eq!(document.text(), "# xTwo\n\n## Action\nI did.\n");
+    }
+}
