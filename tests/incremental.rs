@@ -246,6 +246,7 @@ fn an_edit_inside_one_story_remakes_only_its_card() {
     let stories = analysis.outline().stories.len();
     let before: Vec<StoryCard> = analysis.cards().cloned().collect();
     let summary = analysis.summary();
+    assert_eq!(analysis.cards_made(), stories as u64);
 
     let target = stories / 2;
     let action = analysis.outline().stories[target]
@@ -268,6 +269,7 @@ fn an_edit_inside_one_story_remakes_only_its_card() {
             assert_eq!(*card, before[index].shifted(8));
         }
     }
+    assert_eq!(analysis.cards_made(), stories as u64 + 1);
     assert_eq!(analysis.summary().stories[0], summary.stories[0]);
     assert_fresh_cards(&doc, &analysis);
 

@@ -1,6 +1,7 @@
 //! The cards and bank summaries an analysis keeps: made when first asked for, moved with
 //! their stories after an edit, made again for the stories the edit reached.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::OnceLock;
 
 use super::IncrementalAnalysis;
@@ -14,10 +15,18 @@ impl IncrementalAnalysis {
     /// included.
     pub fn card(&self, index: usize) -> Option<&StoryCard> {
         let slot = self.cards.get(index)?;
-        Some(slot.get_or_init(|| StoryCard {
-            counts: self.counts.get(index).copied().unwrap_or_default(),
-            ..assist::story_card(&self.text, &self.outline, index, &self.config)
+        Some(slot.get_or_init(|| {
+            self.cards_made.add_one();
+            StoryCard {
+                counts: self.counts.get(index).copied().unwrap_or_default(),
+                ..assist::story_card(&self.text, &self.outline, index, &self.config)
+            }
         }))
+    }
+
+    /// How many cards were made (not moved), since this analysis was created.
+    pub fn cards_made(&self) -> u64 {
+        self.cards_made.get()
     }
 
     /// Every story's card, in story order (see [`Self::card`]): equal to
@@ -94,5 +103,25 @@ impl IncrementalAnalysis {
             self.summaries
                 .push(summary.map_or_else(OnceLock::new, OnceLock::from));
         }
+    }
+}
+
+/// A count that `&self` methods can raise (cards are made lazily, behind shared references).
+#[derive(Debug, Default)]
+pub(super) struct Counter(AtomicU64);
+
+impl Counter {
+    fn add_one(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Clone for Counter {
+    fn clone(&self) -> Self {
+        Counter(AtomicU64::new(self.get()))
     }
 }

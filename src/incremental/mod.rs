@@ -83,6 +83,7 @@ pub struct IncrementalAnalysis {
     summaries: Vec<OnceLock<StorySummary>>,
     /// How many finished findings of each severity each story has.
     counts: Vec<Counts>,
+    cards_made: cards::Counter,
 }
 
 /// The findings and outline of one analysed version, cheap to clone.
@@ -119,6 +120,7 @@ impl IncrementalAnalysis {
             cards: Vec::new(),
             summaries: Vec::new(),
             counts: Vec::new(),
+            cards_made: Default::default(),
         };
         let checked = (0..outline.stories.len()).collect();
         this.check(outline, Vec::new(), checked, None, None);
