@@ -9,9 +9,7 @@ use crate::document::Syntax;
 use serde::Serialize;
 
 use crate::config::{Config, RuleSetting};
-use crate::rules::structure::{
-    malformed_front_matter::MalformedFrontMatter, unknown_rule_id::UnknownRuleId,
-};
+use crate::rules::structure::{malformed_front_matter, unknown_rule_id};
 use crate::rules::suppress::{directives, Directive, Suppressions};
 use crate::rules::{self, Context, Finding};
 use crate::story::{Outline, Story};
@@ -239,26 +237,10 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
 
 /// Findings about the file rather than a story: front matter and `directives`.
 pub fn file_findings(outline: &Outline, directives: &[Directive]) -> Vec<Finding> {
-    let mut out = Vec::new();
-    if let Some((range, message)) = &outline.file.error {
-        out.push(Finding::new(
-            &MalformedFrontMatter::META,
-            range.clone(),
-            message.clone(),
-        ));
-    }
-    let known: Vec<&str> = rules::registry::metas().iter().map(|m| m.id).collect();
-    for directive in directives {
-        for (id, range) in &directive.rules {
-            if !known.contains(&id.as_str()) {
-                out.push(Finding::new(
-                    &UnknownRuleId::META,
-                    range.clone(),
-                    format!("`{id}` is not a starling rule: this directive silences nothing"),
-                ));
-            }
-        }
-    }
+    let mut out: Vec<Finding> = malformed_front_matter::check(&outline.file)
+        .into_iter()
+        .collect();
+    out.extend(unknown_rule_id::check(directives));
     out
 }
 

@@ -7,7 +7,6 @@
 //! the same function. [`competency_matrix`] and [`prompt_matrix`] lay the bank out as
 //! `starling bank` and `starling report` show it.
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use serde::Serialize;
@@ -16,15 +15,13 @@ use crate::analysis::{story_theme, Analysis};
 use crate::competency::{self, CompetencySet};
 use crate::config::{Config, RuleSetting};
 use crate::rules::bank::{
-    competency_coverage::CompetencyCoverage, competency_not_shown::CompetencyNotShown,
-    prompt_coverage::PromptCoverage, unknown_competency::UnknownCompetency,
+    competency_coverage, competency_not_shown, prompt_coverage, unknown_competency,
 };
 use crate::rules::{Finding, RuleMeta, Severity};
 use crate::story::{Outline, Story};
 use crate::theme;
 
-/// Fewer stories-ready prompts than this, per theme, and `prompt-coverage` fires.
-pub const MIN_PROMPTS: usize = 3;
+pub use crate::rules::bank::prompt_coverage::MIN_PROMPTS;
 
 /// What the bank needs to know about one story.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,6 +48,24 @@ pub struct NamedCompetency {
     pub range: Range<usize>,
     /// Whether one of the competency's cues matches the story (false for an id the set lacks).
     pub shown: bool,
+}
+
+crate::shift_fields!(NamedCompetency: range);
+
+impl StorySummary {
+    /// Follows its story, moved by `delta`: the anchor and the competency ids written in the
+    /// story move; ids written in the file's `front_matter` (before every story) stay.
+    pub fn follow_story(&mut self, delta: isize, front_matter: Option<&Range<usize>>) {
+        use crate::document::Shift;
+        self.anchor.shift(delta);
+        for named in &mut self.competencies {
+            if !front_matter
+                .is_some_and(|f| f.start <= named.range.start && named.range.end <= f.end)
+            {
+                named.shift(delta);
+            }
+        }
+    }
 }
 
 /// A bank-level finding, tied to a file of the caller's.
@@ -88,26 +103,37 @@ pub fn story_summaries(
     ready: &[bool],
     config: &Config,
 ) -> Vec<StorySummary> {
-    outline
-        .stories
-        .iter()
-        .enumerate()
-        .map(|(index, story)| {
-            let mut prompts = story.meta.prompts.clone();
-            if prompts.is_empty() {
-                prompts = outline.file.meta.prompts.clone();
-            }
-            StorySummary {
-                file,
-                theme: story_theme(story, outline, config).name.clone(),
-                prompts,
-                ready: ready.get(index).copied().unwrap_or(true),
-                anchor: story.anchor(text),
-                title: story.name().to_string(),
-                competencies: named_competencies(text, outline, story, config),
-            }
+    (0..outline.stories.len())
+        .map(|index| {
+            let mut summary = story_summary(file, text, outline, index, config);
+            summary.ready = ready.get(index).copied().unwrap_or(true);
+            summary
         })
         .collect()
+}
+
+/// The summary of story `index` of `outline`, counted as ready.
+pub fn story_summary(
+    file: usize,
+    text: &str,
+    outline: &Outline,
+    index: usize,
+    config: &Config,
+) -> StorySummary {
+    let story = &outline.stories[index];
+    let mut prompts = story.meta.prompts.clone();
+    if prompts.is_empty() {
+        prompts = outline.file.meta.prompts.clone();
+    }
+    StorySummary {
+        file,
+        theme: story_theme(story, outline, config).name.clone(),
+        prompts,
+        ready: true,
+        anchor: story.anchor(text),
+        title: story.name().to_string(),
+        competencies: named_competencies(text, outline, story, config),
+    }
 }
 
 /// The competency set a bank is checked against: the one `starling.toml` picks, else the
@@ -301,14 +327,14 @@ fn row(
 /// Every finding about the bank as a whole: `prompt-coverage` per theme, and the competency
 /// findings (`unknown-competency`, `competency-not-shown`, `competency-coverage`).
 pub fn coverage(stories: &[StorySummary], config: &Config) -> Vec<BankFinding> {
-    let mut out = prompt_coverage(stories, config);
+    let mut out = prompt_coverage::check(stories, config);
     out.extend(competency_findings(stories, config));
     out
 }
 
 /// A finding of `meta`; `None` when the configuration turns the rule off (the front ends
 /// apply its severity and the suppression comments, as for any finding).
-fn bank_finding(
+pub(crate) fn bank_finding(
     config: &Config,
     meta: &'static RuleMeta,
     file: usize,
@@ -334,140 +360,15 @@ pub fn competency_findings(stories: &[StorySummary], config: &Config) -> Vec<Ban
     let mut out = Vec::new();
     for story in stories {
         for named in &story.competencies {
-            let found = match set.get(&named.id) {
-                None => bank_finding(
-                    config,
-                    &UnknownCompetency::META,
-                    story.file,
-                    named.range.clone(),
-                    unknown_competency(set, &named.id),
-                ),
-                Some(competency) if !named.shown => bank_finding(
-                    config,
-                    &CompetencyNotShown::META,
-                    story.file,
-                    named.range.clone(),
-                    format!(
-                        "`{}` ({}) is named, but nothing in \u{201c}{}\u{201d} shows it yet; interviewers listen for this: {}",
-                        competency.id, competency.name, story.title, competency.probes
-                    ),
-                ),
-                Some(_) => None,
-            };
+            let found = unknown_competency::check(set, story, named, config)
+                .or_else(|| competency_not_shown::check(set, story, named, config));
             // Ids in a file's front matter are named once for all of its stories.
             if let Some(found) = found.filter(|found| !out.contains(found)) {
                 out.push(found);
             }
         }
     }
-    if !uses_competencies(stories, config) {
-        return out;
-    }
-    let named = stories.iter().find(|s| !s.competencies.is_empty());
-    let Some(first) = named.or(stories.first()) else {
-        return out;
-    };
-    let matrix = competency_matrix(stories, config);
-    let short: Vec<String> = matrix
-        .gaps()
-        .map(|row| format!("{} ({})", row.id, row.ready))
-        .collect();
-    if !short.is_empty() {
-        let message = format!(
-            "Competencies `{}`: {} of {} have {}; too few for: {}",
-            set.name,
-            matrix.rows.len() - short.len(),
-            matrix.rows.len(),
-            matrix.needed_stories(),
-            short.join(", ")
-        );
-        out.extend(bank_finding(
-            config,
-            &CompetencyCoverage::META,
-            first.file,
-            first.anchor.clone(),
-            message,
-        ));
-    }
-    out
-}
-
-/// The message for an id `set` lacks: the nearest ids, and the other sets that have it.
-fn unknown_competency(set: &CompetencySet, id: &str) -> String {
-    let mut message = format!("`{id}` is not a competency of the `{}` set", set.name);
-    let nearest = set.nearest(id);
-    if !nearest.is_empty() {
-        message.push_str(&format!(": did you mean `{}`?", nearest.join("`, `")));
-    }
-    let elsewhere = competency::sets_with(id);
-    if !elsewhere.is_empty() {
-        message.push_str(&format!(
-            " (it is in the `{}` set: `competencies = \"{}\"` in starling.toml picks it)",
-            elsewhere.join("` and `"),
-            elsewhere[0]
-        ));
-    } else if nearest.is_empty() {
-        message.push_str(" (`starling bank` lists the set's ids)");
-    }
-    message
-}
-
-/// The `prompt-coverage` findings of a bank: one per theme whose ready stories answer fewer
-/// than [`MIN_PROMPTS`] of its common prompts, on the theme's first story.
-fn prompt_coverage(stories: &[StorySummary], config: &Config) -> Vec<BankFinding> {
-    let setting = config.rule(PromptCoverage::META.id);
-    if setting == Some(RuleSetting::Off) {
-        return Vec::new();
-    }
-    let mut by_theme: BTreeMap<&str, Vec<&StorySummary>> = BTreeMap::new();
-    for story in stories {
-        by_theme
-            .entry(story.theme.as_str())
-            .or_default()
-            .push(story);
-    }
-    let mut out = Vec::new();
-    for (name, stories) in by_theme {
-        let Some(theme) = theme::find(name) else {
-            continue;
-        };
-        if theme.prompts.is_empty() || !theme.applies(PromptCoverage::META.id) {
-            continue;
-        }
-        let covered: Vec<&String> = theme
-            .prompts
-            .iter()
-            .filter(|common| {
-                stories
-                    .iter()
-                    .any(|s| s.ready && s.prompts.iter().any(|p| same_prompt(p, common)))
-            })
-            .collect();
-        if covered.len() >= MIN_PROMPTS.min(theme.prompts.len()) {
-            continue;
-        }
-        let first = stories[0];
-        let missing: Vec<&str> = theme
-            .prompts
-            .iter()
-            .filter(|p| !covered.contains(p))
-            .map(String::as_str)
-            .collect();
-        let message = format!(
-            "Theme `{name}`: stories ready for {} of its {} common prompts (have at least {MIN_PROMPTS}); none yet for: {}",
-            covered.len(),
-            theme.prompts.len(),
-            missing.join(" / ")
-        );
-        let mut finding = Finding::new(&PromptCoverage::META, first.anchor.clone(), message);
-        if let Some(RuleSetting::On(severity)) = setting {
-            finding.severity = severity;
-        }
-        out.push(BankFinding {
-            file: first.file,
-            finding,
-        });
-    }
+    out.extend(competency_coverage::check(stories, set, config));
     out
 }
 

@@ -23,7 +23,7 @@ pub mod workspace;
 pub use analysis::{analyze, check_text, Analysis};
 pub use config::Config;
 pub use document::Document;
-pub use incremental::{AnalysisSnapshot, ByteEdit, IncrementalAnalysis};
+pub use incremental::{AnalysisSnapshot, ByteEdit, Change, IncrementalAnalysis};
 pub use rules::{Finding, Severity};
 pub mod cli;
 pub mod lsp;

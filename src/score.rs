@@ -53,6 +53,8 @@ pub struct FollowUp {
     pub answer: Option<(Range<usize>, String)>,
 }
 
+crate::shift_fields!(FollowUp: answer);
+
 /// Scores every story of a checked document.
 pub fn scores(text: &str, analysis: &Analysis, config: &Config) -> Vec<StoryScore> {
     contexts(text, analysis, config, score)
@@ -307,7 +309,7 @@ fn scope_and_impact(cx: &Context<'_>) -> Dimension {
     });
     let how_long = figures
         .iter()
-        .find(|(kind, claim)| *kind == FigureKind::Duration && measures_a_length(claim));
+        .find(|(kind, claim)| *kind == FigureKind::Duration && measures_a_length(cx, claim));
     dimension(
         "Scope and impact",
         vec![
@@ -344,8 +346,9 @@ fn scope_and_impact(cx: &Context<'_>) -> Dimension {
 }
 
 /// Whether a duration measures how long something lasted: not when the story happened ("two
-/// years ago") and not a rate ("40,000 orders a day").
-fn measures_a_length(claim: &Claim) -> bool {
+/// years ago") and not a rate ("40,000 orders a day"), by the theme's `duration-rate` and
+/// `duration-length` cues.
+fn measures_a_length(cx: &Context<'_>, claim: &Claim) -> bool {
     let Some(at) = claim.sentence.find(&claim.words) else {
         return true;
     };
@@ -353,17 +356,9 @@ fn measures_a_length(claim: &Claim) -> bool {
     if reading::dates_the_story(&claim.sentence, &range) {
         return false;
     }
-    let words = claim.words.to_ascii_lowercase();
-    let rate = ["a ", "an ", "per ", "every ", "each "]
-        .iter()
-        .any(|w| words.starts_with(w));
-    let before = claim.sentence[..at].trim_end().to_ascii_lowercase();
-    let length_word = [
-        "for", "took", "lasted", "within", "about", "over", "after", "nearly", "almost", "only",
-        "just", "than", "whole", "full",
-    ]
-    .iter()
-    .any(|w| before.ends_with(w));
+    let rate = cx.phrases("duration-rate").is_match(&claim.words);
+    let before = claim.sentence[..at].trim_end();
+    let length_word = cx.phrases("duration-length").is_match(before);
     !rate || length_word
 }
 

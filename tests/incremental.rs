@@ -2,8 +2,10 @@
 //! findings always equal a fresh check of the final text.
 
 use proptest::prelude::*;
+use starling::assist::{self, StoryCard};
 use starling::document::Document;
-use starling::{check_text, ByteEdit, Config, IncrementalAnalysis};
+use starling::story::PartKind;
+use starling::{check_text, ByteEdit, Change, Config, IncrementalAnalysis};
 
 /// A bank of `copies` rounds of the example stories, each title made unique.
 fn bank(copies: usize) -> String {
@@ -219,6 +221,112 @@ proptest! {
             }
             edit(&mut doc, &mut analysis, start..end, &new_text);
             assert_fresh(&doc, &analysis);
+        }
+    }
+}
+
+/// The cards, counts and bank summary the analysis keeps equal those of a fresh analysis.
+fn assert_fresh_cards(doc: &Document, analysis: &IncrementalAnalysis) {
+    let text = doc.text();
+    let fresh = check_text(&text, analysis.config());
+    let cards: Vec<StoryCard> = analysis.cards().cloned().collect();
+    assert_eq!(cards, assist::story_cards(&text, &fresh, analysis.config()));
+    assert_eq!(
+        analysis.summary(),
+        assist::summarize(&text, &fresh, analysis.config())
+    );
+}
+
+#[test]
+fn an_edit_inside_one_story_remakes_only_its_card() {
+    let text = bank(2);
+    let mut doc = Document::new(&text);
+    let mut analysis = IncrementalAnalysis::new(&doc, Config::default());
+    assert_eq!(analysis.last_change(), &Change::Everything);
+    let stories = analysis.outline().stories.len();
+    let before: Vec<StoryCard> = analysis.cards().cloned().collect();
+    let summary = analysis.summary();
+    assert_eq!(analysis.cards_made(), stories as u64);
+
+    let target = stories / 2;
+    let action = analysis.outline().stories[target]
+        .parts
+        .iter()
+        .find(|p| p.kind == PartKind::Action)
+        .unwrap()
+        .body
+        .clone();
+    let at = text[action.clone()].find(' ').unwrap() + action.start;
+    doc.edit_bytes(at..at, " quickly");
+    let change = analysis.update(&doc, &ByteEdit::new(at..at, 8));
+    assert_eq!(change, Change::Stories(target..target + 1));
+    assert_eq!(analysis.last_change(), &change);
+    // The other cards and summaries are the old ones, moved.
+    for (index, card) in analysis.cards().enumerate() {
+        if index < target {
+            assert_eq!(*card, before[index]);
+        } else if index > target {
+            assert_eq!(*card, before[index].shifted(8));
+        }
+    }
+    assert_eq!(analysis.cards_made(), stories as u64 + 1);
+    assert_eq!(analysis.summary().stories[0], summary.stories[0]);
+    assert_fresh_cards(&doc, &analysis);
+
+    // An empty edit changes nothing; a bad one starts over.
+    assert_eq!(
+        analysis.update(&doc, &ByteEdit::new(at..at, 0)),
+        Change::Unchanged
+    );
+    assert_eq!(
+        analysis.update(&doc, &ByteEdit::new(0..1, 5)),
+        Change::Everything
+    );
+    assert_fresh_cards(&doc, &analysis);
+}
+
+/// What random edits to a bank mapped to competencies are made of: the pieces above and
+/// competency lines.
+fn card_pieces(max: usize) -> impl Strategy<Value = String> {
+    let pieces: Vec<&str> = PIECES
+        .iter()
+        .copied()
+        .chain(["Competencies: dive-deep\n", "ownership "])
+        .collect();
+    prop::collection::vec(prop::sample::select(pieces), 0..max).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, rng_seed: proptest::test_runner::RngSeed::Fixed(0xca4d_5eed), ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_edit_scripts_keep_cards_and_summary_fresh(
+        start in card_pieces(20),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), 0usize..40, card_pieces(4)), 1..8),
+    ) {
+        let config = Config::from_toml("competencies = \"amazon\"\n", None).unwrap();
+        let base = format!(
+            "---\ncompetencies: [dive-deep, ownership]\n---\n{}{start}{}",
+            bank(1),
+            bank(1)
+        );
+        let mut doc = Document::new(&base);
+        let mut analysis = IncrementalAnalysis::new(&doc, config);
+        // Made now, so that the edits below move them.
+        assert_fresh_cards(&doc, &analysis);
+        for (at, len, new_text) in edits {
+            let text = doc.text();
+            let mut start = at.index(text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + len).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            edit(&mut doc, &mut analysis, start..end, &new_text);
+            assert_fresh(&doc, &analysis);
+            assert_fresh_cards(&doc, &analysis);
         }
     }
 }

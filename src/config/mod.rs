@@ -27,10 +27,20 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
-use serde::Deserialize;
 
 use crate::rules::{Lexicon, Severity, Tuning};
-use crate::theme::{self, PhraseSet};
+use crate::theme;
+
+mod error;
+mod ids;
+mod phrases;
+mod raw;
+
+use error::locate_key;
+pub use error::{line_col, ConfigError};
+pub(crate) use ids::edit_distance;
+use ids::unknown_rule;
+pub use raw::{RawConfig, RawLsp, RawSpeaking};
 
 /// Files over this many bytes are not checked (10 MiB).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -41,145 +51,11 @@ pub const FILE_NAME: &str = "starling.toml";
 /// The files that hold stories when the configuration says nothing.
 pub const DEFAULT_INCLUDE: &[&str] = &["**/*.story.md", "**/stories/**/*.md"];
 
-/// A configuration that cannot be used, with where it went wrong.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    #[error("{path}:{line}:{column}: {message}")]
-    Invalid {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    #[error("{path}: cannot read: {message}")]
-    Io { path: String, message: String },
-}
-
-impl ConfigError {
-    /// The zero-based line and column of the error, if it has them.
-    pub fn location(&self) -> Option<(usize, usize)> {
-        match self {
-            ConfigError::Invalid { line, column, .. } => {
-                Some((line.saturating_sub(1), column.saturating_sub(1)))
-            }
-            ConfigError::Io { .. } => None,
-        }
-    }
-
-    pub fn message(&self) -> String {
-        match self {
-            ConfigError::Invalid { message, .. } | ConfigError::Io { message, .. } => {
-                message.clone()
-            }
-        }
-    }
-}
-
 /// A rule's setting: off, or on at a severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RuleSetting {
     Off,
     On(Severity),
-}
-
-/// The configuration as written: every field optional, so that layers can be merged
-/// (file, then editor settings).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RawConfig {
-    pub theme: Option<String>,
-    pub include: Option<Vec<String>>,
-    pub exclude: Option<Vec<String>>,
-    pub rules: Option<BTreeMap<String, String>>,
-    pub phrases: Option<BTreeMap<String, Vec<String>>>,
-    pub speaking: Option<RawSpeaking>,
-    pub lsp: Option<RawLsp>,
-    /// Files larger than this many bytes are not checked by the command line, and only in
-    /// the background by the language server.
-    pub max_file_size: Option<u64>,
-    /// The competency set stories are mapped to (`amazon`, `google`, `general`).
-    pub competencies: Option<String>,
-    /// How many ready stories each competency needs.
-    pub stories_per_competency: Option<usize>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RawSpeaking {
-    pub words_per_minute: Option<f64>,
-    pub min_minutes: Option<f64>,
-    pub max_minutes: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RawLsp {
-    /// Milliseconds to wait after a keystroke before checking.
-    pub debounce_ms: Option<u64>,
-}
-
-impl RawConfig {
-    /// Parses `starling.toml` text. `path` is used in error messages.
-    pub fn parse(source: &str, path: &str) -> Result<Self, ConfigError> {
-        toml::from_str(source).map_err(|err| {
-            let (line, column) = err
-                .span()
-                .map_or((1, 1), |span| line_col(source, span.start));
-            ConfigError::Invalid {
-                path: path.to_string(),
-                line,
-                column,
-                message: err.message().trim().to_string(),
-            }
-        })
-    }
-
-    /// Forgets one top-level key (`theme`, `rules`, `include`, `exclude`, `phrases`), so that
-    /// a layer below shows through.
-    pub fn clear(&mut self, key: &str) {
-        match key {
-            "theme" => self.theme = None,
-            "rules" => self.rules = None,
-            "include" => self.include = None,
-            "exclude" => self.exclude = None,
-            "phrases" => self.phrases = None,
-            _ => {}
-        }
-    }
-
-    /// This layer with `over` on top: `over`'s values win; rule and phrase maps are merged.
-    pub fn merge(mut self, over: RawConfig) -> Self {
-        if over.theme.is_some() {
-            self.theme = over.theme;
-        }
-        if over.include.is_some() {
-            self.include = over.include;
-        }
-        if over.exclude.is_some() {
-            self.exclude = over.exclude;
-        }
-        if let Some(rules) = over.rules {
-            self.rules.get_or_insert_with(BTreeMap::new).extend(rules);
-        }
-        if let Some(phrases) = over.phrases {
-            let mine = self.phrases.get_or_insert_with(BTreeMap::new);
-            for (key, list) in phrases {
-                mine.entry(key).or_default().extend(list);
-            }
-        }
-        if over.speaking.is_some() {
-            self.speaking = over.speaking;
-        }
-        if over.lsp.is_some() {
-            self.lsp = over.lsp;
-        }
-        if over.max_file_size.is_some() {
-            self.max_file_size = over.max_file_size;
-        }
-        self.competencies = over.competencies.or(self.competencies);
-        self.stories_per_competency = over.stories_per_competency.or(self.stories_per_competency);
-        self
-    }
 }
 
 /// A checked, compiled configuration. Cheap to clone.
@@ -298,37 +174,8 @@ impl Config {
             rules.insert(id.clone(), setting);
         }
 
-        let phrase_keys: Vec<&str> = theme::builtin()
-            .iter()
-            .flat_map(|t| t.phrases.keys().map(String::as_str))
-            .chain(known_ids.iter().copied())
-            .collect();
         let extra = raw.phrases.clone().unwrap_or_default();
-        let mut total_size = 0;
-        for (key, patterns) in &extra {
-            if !phrase_keys.contains(&key.as_str()) {
-                return Err(error(key, unknown_rule(key, &known_ids)));
-            }
-            for pattern in patterns {
-                theme::compile_pattern(pattern).map_err(|err| {
-                    error(
-                        key,
-                        format!("pattern `{pattern}` in [phrases] {key} does not compile: {err}"),
-                    )
-                })?;
-                total_size += compiled_size(pattern);
-                if total_size > PHRASES_SIZE_LIMIT {
-                    return Err(error(
-                        key,
-                        format!(
-                            "the patterns in [phrases] are too large together: up to `{pattern}` \
-                             in {key} they compile past {} MB, the limit; shorten or remove some",
-                            PHRASES_SIZE_LIMIT >> 20
-                        ),
-                    ));
-                }
-            }
-        }
+        phrases::check(&extra, &known_ids).map_err(|(key, message)| error(&key, message))?;
 
         let include: Vec<String> = raw
             .include
@@ -371,38 +218,7 @@ impl Config {
             None => None,
         };
 
-        let mut lexicons = HashMap::new();
-        // Every theme reads the default theme's phrase lists (the ownership rules of `star`
-        // need them), with its own lists on top.
-        let shared = theme::find(theme::DEFAULT_THEME)
-            .map(|t| t.phrases.clone())
-            .unwrap_or_default();
-        for theme in theme::builtin() {
-            let mut lists = shared.clone();
-            lists.extend(theme.phrases.clone());
-            for (key, patterns) in &extra {
-                lists
-                    .entry(key.clone())
-                    .or_default()
-                    .extend(patterns.iter().cloned());
-            }
-            let sets = lists
-                .into_iter()
-                .map(|(key, patterns)| {
-                    // The built-in lists compile when first read (a test compiles them all);
-                    // a list the user added to is compiled now, so its error shows at once.
-                    let set = if extra.contains_key(&key) {
-                        PhraseSet::checked(&patterns).map_err(|err| {
-                            error(&key, format!("[phrases] {key} does not compile: {err}"))
-                        })?
-                    } else {
-                        PhraseSet::new(&patterns)
-                    };
-                    Ok((key, set))
-                })
-                .collect::<Result<HashMap<_, _>, ConfigError>>()?;
-            lexicons.insert(theme.name.clone(), Lexicon::new(sets));
-        }
+        let lexicons = phrases::lexicons(&extra).map_err(|(key, message)| error(&key, message))?;
 
         Ok(Self {
             inner: Arc::new(Inner {
@@ -515,23 +331,6 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
         .find(|candidate| candidate.is_file())
 }
 
-/// The most memory the patterns of `[phrases]` may take compiled, all together. Each is
-/// compiled again in the list of every theme that reads it, and matching builds caches on
-/// top: a process takes about 7 times this at most (500 patterns `\w{20}`, 170 MB here, took
-/// 1.2 GB before this bound). A plain phrase takes about 1 KB.
-const PHRASES_SIZE_LIMIT: usize = 16 << 20;
-
-/// The memory `pattern` takes compiled (its Thompson NFA, as the regex crate builds it), or
-/// the limit when it is larger than that.
-fn compiled_size(pattern: &str) -> usize {
-    use regex_automata::nfa::thompson;
-    thompson::Compiler::new()
-        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
-        .configure(thompson::Config::new().nfa_size_limit(Some(PHRASES_SIZE_LIMIT)))
-        .build(pattern)
-        .map_or(PHRASES_SIZE_LIMIT + 1, |nfa| nfa.memory_usage())
-}
-
 fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
@@ -540,75 +339,6 @@ fn glob_set(patterns: &[String]) -> Result<GlobSet, String> {
         // `**/x.md` should also match `x.md` at the root; globset already does.
     }
     builder.build().map_err(|err| err.to_string())
-}
-
-fn unknown_rule(id: &str, known: &[&str]) -> String {
-    let close = known
-        .iter()
-        .filter(|k| similar(k, id))
-        .copied()
-        .collect::<Vec<_>>();
-    if close.is_empty() {
-        format!("unknown rule id `{id}` (run `starling rules` for the list)")
-    } else {
-        format!(
-            "unknown rule id `{id}`: did you mean `{}`?",
-            close.join("`, `")
-        )
-    }
-}
-
-/// Whether two ids differ by little: one a prefix of the other, or few edits apart.
-fn similar(a: &str, b: &str) -> bool {
-    a.starts_with(b) || b.starts_with(a) || edit_distance(a, b) <= 2
-}
-
-/// The number of single-character edits between `a` and `b`.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut row = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            row.push((prev[j] + cost).min(prev[j + 1] + 1).min(row[j] + 1));
-        }
-        prev = row;
-    }
-    prev[b.len()]
-}
-
-/// One-based line and column of byte `offset` in `source`.
-pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(source.len());
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before
-        .rfind('\n')
-        .map_or(before.chars().count(), |i| before[i + 1..].chars().count())
-        + 1;
-    (line, column)
-}
-
-/// Where `key` is written in `source` (as a bare or quoted key at a line start).
-fn locate_key(source: &str, key: &str) -> (usize, usize) {
-    let mut offset = 0;
-    for line in source.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let lead = line.len() - trimmed.len();
-        let bare = trimmed.strip_prefix(key);
-        let quoted = trimmed
-            .strip_prefix('"')
-            .and_then(|t| t.strip_prefix(key))
-            .and_then(|t| t.strip_prefix('"'));
-        if let Some(rest) = bare.or(quoted) {
-            if rest.trim_start().starts_with('=') {
-                return line_col(source, offset + lead);
-            }
-        }
-        offset += line.len();
-    }
-    (1, 1)
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 //! rope edit, and only the chunks of the [`Syntax`] that the edit touched are parsed again,
 //! reading the rope piece by piece: no edit copies or reparses the whole text.
 
+pub mod lines;
 pub mod position;
+pub mod shift;
 pub mod syntax;
 
 use std::cell::RefCell;
@@ -14,6 +16,7 @@ use ropey::Rope;
 use tree_sitter::{Parser, Tree};
 
 pub use position::{byte_to_position, position_to_byte, Position, PositionEncoding, Span};
+pub use shift::{shift, shift_range, Shift};
 pub use syntax::{ChunkRef, Syntax};
 
 thread_local! {

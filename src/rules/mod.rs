@@ -211,6 +211,11 @@ pub struct Finding {
     pub story: Option<usize>,
 }
 
+crate::shift_fields!(Fix: edits);
+
+// Moves the finding's range and its fix's edits, not its story index.
+crate::shift_fields!(Finding: range, fix);
+
 impl Finding {
     pub fn new(meta: &RuleMeta, range: Range<usize>, message: impl Into<String>) -> Self {
         Self {

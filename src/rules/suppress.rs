@@ -5,12 +5,17 @@
 //! A `disable` between a story's title and its first part silences the whole story (to the
 //! matching `enable` or the story's end); one further down a story, the rest of that story;
 //! one outside any story lasts to the matching `enable` or the end of the file.
+//!
+//! This module reads them ([`directives`], [`Suppressions`]) and writes them
+//! ([`disable_next_line`], [`disable_in_story`], the edits the editor offers).
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::document::lines::{line_break, line_start, next_line_start};
+use crate::document::TextEdit;
 use crate::story::Story;
 
 static DIRECTIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -169,9 +174,70 @@ impl Suppressions {
     }
 }
 
+/// The opening of every directive: text holding none cannot silence anything.
+pub const MARK: &str = "starling-";
+
+/// An edit putting `<!-- starling-disable-next-line RULE -->` on the line above `range`'s
+/// first line, indented like it.
+pub fn disable_next_line(text: &str, range: &Range<usize>, rule: &str) -> TextEdit {
+    let start = line_start(text, range.start);
+    let indent: String = text[start..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    TextEdit::insert(
+        start,
+        format!(
+            "{indent}<!-- starling-disable-next-line {rule} -->{}",
+            line_break(text)
+        ),
+    )
+}
+
+/// An edit putting `<!-- starling-disable RULE -->` right under the story's title, which
+/// silences the rule for the whole story. `None` for an untitled story.
+pub fn disable_in_story(text: &str, story: &Story, rule: &str) -> Option<TextEdit> {
+    let title = story.title.as_ref()?;
+    let end = title.range.end.min(text.len());
+    // The title's range may stop before its line break.
+    let at = if end > 0 && text.as_bytes().get(end - 1) == Some(&b'\n') {
+        end
+    } else {
+        next_line_start(text, end)
+    };
+    let eol = line_break(text);
+    let lead = if at == text.len() && !text.ends_with('\n') {
+        eol
+    } else {
+        ""
+    };
+    Some(TextEdit::insert(
+        at,
+        format!("{lead}<!-- starling-disable {rule} -->{eol}"),
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::check_text;
+    use crate::config::Config;
+    use crate::document::apply_edits;
+
+    const STORY: &str =
+        "# Launch\n\n## Situation\nWe had a launch.\n\n## Action\nI cut the tests.\n";
+
+    #[test]
+    fn a_story_disable_lands_under_the_title_and_silences_it() {
+        let config = Config::default();
+        let analysis = check_text(STORY, &config);
+        let story = &analysis.outline.stories[0];
+        let edit = disable_in_story(STORY, story, "missing-learning").unwrap();
+        let text = apply_edits(STORY, &[edit]);
+        assert!(text.starts_with("# Launch\n<!-- starling-disable missing-learning -->\n"));
+        let after = check_text(&text, &config);
+        assert!(after.findings.iter().all(|f| f.rule != "missing-learning"));
+    }
 
     #[test]
     fn parses_directives_with_and_without_ids() {

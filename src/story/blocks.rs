@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use streaming_iterator::StreamingIterator;
 use tree_sitter::{Query, QueryCursor, Tree};
 
-use crate::document::Syntax;
+use crate::document::{Shift, Syntax};
 
 static BLOCKS_QUERY: LazyLock<Query> = LazyLock::new(|| {
     Query::new(
@@ -45,43 +45,25 @@ pub enum Block {
     },
 }
 
-impl Block {
-    /// The block moved `by` bytes later.
-    fn moved(self, by: usize) -> Self {
-        let shift = |r: Range<usize>| r.start + by..r.end + by;
+impl Shift for Block {
+    fn shift(&mut self, delta: isize) {
         match self {
-            Block::Heading {
-                range,
-                content,
-                level,
-                setext,
-            } => Block::Heading {
-                range: shift(range),
-                content: shift(content),
-                level,
-                setext,
-            },
-            Block::Paragraph { range } => Block::Paragraph {
-                range: shift(range),
-            },
-            Block::ListItem {
-                range,
-                marker,
-                depth,
-            } => Block::ListItem {
-                range: shift(range),
-                marker: shift(marker),
-                depth,
-            },
-            Block::FrontMatter { range } => Block::FrontMatter {
-                range: shift(range),
-            },
-            Block::Opaque { range } => Block::Opaque {
-                range: shift(range),
-            },
+            Block::Heading { range, content, .. } => {
+                range.shift(delta);
+                content.shift(delta);
+            }
+            Block::ListItem { range, marker, .. } => {
+                range.shift(delta);
+                marker.shift(delta);
+            }
+            Block::Paragraph { range } | Block::FrontMatter { range } | Block::Opaque { range } => {
+                range.shift(delta)
+            }
         }
     }
+}
 
+impl Block {
     pub fn range(&self) -> Range<usize> {
         match self {
             Block::Heading { range, .. }
@@ -114,7 +96,11 @@ pub fn blocks_in(syntax: &Syntax, text: &str, window: Range<usize>) -> Vec<Block
         }
         let relative = own.start - chunk.start..own.end - chunk.start;
         let found = tree_blocks(chunk.tree, chunk_text, relative, &mut cursor);
-        out.extend(found.into_iter().map(|block| block.moved(chunk.start)));
+        out.extend(
+            found
+                .into_iter()
+                .map(|block| block.shifted(chunk.start as isize)),
+        );
     }
     out
 }

@@ -139,6 +139,8 @@ pub fn meta_line(line: &str) -> Option<(String, String)> {
     Some((caps[1].to_ascii_lowercase(), caps[2].trim().to_string()))
 }
 
+crate::shift_fields!(StoryMeta: range);
+
 impl StoryMeta {
     /// Records one `key: value` metadata line.
     pub fn add(&mut self, key: &str, value: &str) {

@@ -1,17 +1,24 @@
 //! Stories in a document: their titles, metadata and Situation/Task/Action/Result/Learning
 //! parts, in whatever form the user wrote them.
 
+mod assemble;
 pub mod blocks;
+mod build;
 mod find;
+mod infer;
 pub mod labels;
 pub mod meta;
+mod scan;
 
 use std::ops::Range;
 
 use serde::Serialize;
 
-pub use find::{outline, shift, shift_range, shift_story, Assembly, Reuse, Scan};
+pub use crate::document::{shift, shift_range};
+pub use assemble::{shift_story, Assembly, Reuse};
+pub use find::outline;
 pub use meta::{FileMeta, StoryMeta};
+pub use scan::Scan;
 
 /// The five parts of a story, in STAR-plus-Learning order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -185,6 +192,11 @@ impl Story {
             .map_or("untitled story", |t| t.text.as_str())
     }
 }
+
+crate::shift_fields!(Label: range);
+crate::shift_fields!(Part: range, body, label);
+crate::shift_fields!(Title: range, content);
+crate::shift_fields!(Story: range, title, meta, parts, body_start, preamble);
 
 /// Everything found in a document: file metadata and stories.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -1,4 +1,9 @@
-//! Declares `competency-coverage`, checked over the story bank by [`crate::bank`].
+//! Flags the competencies of the chosen set with too few ready stories, over the story bank:
+//! [`crate::bank`] lays the bank out as a matrix and [`check`] decides.
+
+use crate::bank::{bank_finding, competency_matrix, uses_competencies, BankFinding, StorySummary};
+use crate::competency::CompetencySet;
+use crate::config::Config;
 
 crate::declare_rule! {
     /// ## What it flags
@@ -30,4 +35,42 @@ crate::declare_rule! {
     ///
     /// Strong: The same bank with two stories, each told around a real constraint, naming `frugality`.
     CompetencyCoverage { id: "competency-coverage", category: Bank, severity: Info }
+}
+
+/// The coverage finding of a bank mapped to `set`, on the first story that names a
+/// competency (else the first story): `None` when every competency has enough ready stories,
+/// or when neither `starling.toml` nor any story maps the bank to competencies.
+pub fn check(
+    stories: &[StorySummary],
+    set: &CompetencySet,
+    config: &Config,
+) -> Option<BankFinding> {
+    if !uses_competencies(stories, config) {
+        return None;
+    }
+    let named = stories.iter().find(|s| !s.competencies.is_empty());
+    let first = named.or(stories.first())?;
+    let matrix = competency_matrix(stories, config);
+    let short: Vec<String> = matrix
+        .gaps()
+        .map(|row| format!("{} ({})", row.id, row.ready))
+        .collect();
+    if short.is_empty() {
+        return None;
+    }
+    let message = format!(
+        "Competencies `{}`: {} of {} have {}; too few for: {}",
+        set.name,
+        matrix.rows.len() - short.len(),
+        matrix.rows.len(),
+        matrix.needed_stories(),
+        short.join(", ")
+    );
+    bank_finding(
+        config,
+        &CompetencyCoverage::META,
+        first.file,
+        first.anchor.clone(),
+        message,
+    )
 }

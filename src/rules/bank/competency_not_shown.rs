@@ -1,4 +1,10 @@
-//! Declares `competency-not-shown`, checked over the story bank by [`crate::bank`].
+//! Flags a named competency the story's text never shows, over the story bank:
+//! [`crate::bank`] summarizes the stories (and whether each shows its competencies) and
+//! [`check`] decides.
+
+use crate::bank::{bank_finding, BankFinding, NamedCompetency, StorySummary};
+use crate::competency::CompetencySet;
+use crate::config::Config;
 
 crate::declare_rule! {
     /// ## What it flags
@@ -24,4 +30,27 @@ crate::declare_rule! {
     ///
     /// Strong: "I pulled a week of checkout logs and found every failure came from one card type."
     CompetencyNotShown { id: "competency-not-shown", category: Bank, severity: Hint }
+}
+
+/// The finding for competency `named` of `story`, if `set` has it and the story never shows it.
+pub fn check(
+    set: &CompetencySet,
+    story: &StorySummary,
+    named: &NamedCompetency,
+    config: &Config,
+) -> Option<BankFinding> {
+    let competency = set.get(&named.id)?;
+    if named.shown {
+        return None;
+    }
+    bank_finding(
+        config,
+        &CompetencyNotShown::META,
+        story.file,
+        named.range.clone(),
+        format!(
+            "`{}` ({}) is named, but nothing in \u{201c}{}\u{201d} shows it yet; interviewers listen for this: {}",
+            competency.id, competency.name, story.title, competency.probes
+        ),
+    )
 }

@@ -1,4 +1,9 @@
-//! Declares `unknown-competency`, checked over the story bank by [`crate::bank`].
+//! Flags a competency id the chosen set lacks, over the story bank: [`crate::bank`]
+//! summarizes the stories and [`check`] decides.
+
+use crate::bank::{bank_finding, BankFinding, NamedCompetency, StorySummary};
+use crate::competency::{self, CompetencySet};
+use crate::config::Config;
 
 crate::declare_rule! {
     /// ## What it flags
@@ -24,4 +29,43 @@ crate::declare_rule! {
     ///
     /// Strong: `competencies: [ownership]`.
     UnknownCompetency { id: "unknown-competency", category: Bank, severity: Error }
+}
+
+/// The finding for competency `named` of `story`, if `set` lacks it.
+pub fn check(
+    set: &CompetencySet,
+    story: &StorySummary,
+    named: &NamedCompetency,
+    config: &Config,
+) -> Option<BankFinding> {
+    if set.get(&named.id).is_some() {
+        return None;
+    }
+    bank_finding(
+        config,
+        &UnknownCompetency::META,
+        story.file,
+        named.range.clone(),
+        message(set, &named.id),
+    )
+}
+
+/// The message for an id `set` lacks: the nearest ids, and the other sets that have it.
+fn message(set: &CompetencySet, id: &str) -> String {
+    let mut message = format!("`{id}` is not a competency of the `{}` set", set.name);
+    let nearest = set.nearest(id);
+    if !nearest.is_empty() {
+        message.push_str(&format!(": did you mean `{}`?", nearest.join("`, `")));
+    }
+    let elsewhere = competency::sets_with(id);
+    if !elsewhere.is_empty() {
+        message.push_str(&format!(
+            " (it is in the `{}` set: `competencies = \"{}\"` in starling.toml picks it)",
+            elsewhere.join("` and `"),
+            elsewhere[0]
+        ));
+    } else if nearest.is_empty() {
+        message.push_str(" (`starling bank` lists the set's ids)");
+    }
+    message
 }

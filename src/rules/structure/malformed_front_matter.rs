@@ -1,7 +1,10 @@
-//! Declares the finding for YAML front matter that does not parse.
+//! Flags YAML front matter that does not parse.
 //!
-//! The check is file-level: the analysis reads the front matter once per file and reports its
-//! error under this rule.
+//! The check is file-level: the story finder reads the front matter once per file, and
+//! [`check`] turns its error into this rule's finding.
+
+use crate::rules::Finding;
+use crate::story::FileMeta;
 
 crate::declare_rule! {
     /// ## What it flags
@@ -27,4 +30,14 @@ crate::declare_rule! {
     ///
     /// Strong: `prompt: [Tell me about a time you failed.]`
     MalformedFrontMatter { id: "malformed-front-matter", category: Structure, severity: Warning }
+}
+
+/// The finding for the file's front matter, if it did not parse.
+pub fn check(file: &FileMeta) -> Option<Finding> {
+    let (range, message) = file.error.as_ref()?;
+    Some(Finding::new(
+        &MalformedFrontMatter::META,
+        range.clone(),
+        message.clone(),
+    ))
 }

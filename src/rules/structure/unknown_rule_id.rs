@@ -1,6 +1,10 @@
-//! Declares the finding for an inline directive that names no known rule.
+//! Flags an inline directive that names no known rule.
 //!
-//! The check is file-level: the analysis reads the directives once per file.
+//! The check is file-level: the analysis reads the directives once per file and [`check`]
+//! looks up the ids they name.
+
+use crate::rules::suppress::Directive;
+use crate::rules::{registry, Finding};
 
 crate::declare_rule! {
     /// ## What it flags
@@ -15,4 +19,22 @@ crate::declare_rule! {
     ///
     /// Strong: `<!-- starling-disable no-metric -->`
     UnknownRuleId { id: "unknown-rule-id", category: Structure, severity: Warning }
+}
+
+/// A finding for each rule id the `directives` name that is not a starling rule.
+pub fn check(directives: &[Directive]) -> Vec<Finding> {
+    let known: Vec<&str> = registry::metas().iter().map(|m| m.id).collect();
+    let mut out = Vec::new();
+    for directive in directives {
+        for (id, range) in &directive.rules {
+            if !known.contains(&id.as_str()) {
+                out.push(Finding::new(
+                    &UnknownRuleId::META,
+                    range.clone(),
+                    format!("`{id}` is not a starling rule: this directive silences nothing"),
+                ));
+            }
+        }
+    }
+    out
 }

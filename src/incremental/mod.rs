@@ -13,50 +13,39 @@
 //! that reads outside its story breaks it (and the randomized test).
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::analysis::{self, Analysis};
+use crate::assist::{self, Counts, StoryCard};
+use crate::bank::StorySummary;
 use crate::config::Config;
-use crate::document::{Document, Syntax};
-use crate::rules::suppress::directives;
+use crate::document::{shift, Document, Shift, Syntax};
+use crate::rules::suppress::{directives, MARK};
 use crate::rules::Finding;
-use crate::story::{shift, shift_range, Assembly, Outline, Reuse, Scan};
+use crate::story::{Assembly, Outline, Reuse, Scan};
 
-/// One edit in byte offsets: the bytes `range` of the old text were replaced by `new_len`
-/// bytes.
+mod cards;
+mod edit;
+mod window;
+
+pub use edit::ByteEdit;
+use window::window;
+
+/// What an update changed, as [`IncrementalAnalysis::update`] reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ByteEdit {
-    pub range: Range<usize>,
-    pub new_len: usize,
-}
-
-impl ByteEdit {
-    pub fn new(range: Range<usize>, new_len: usize) -> Self {
-        Self { range, new_len }
-    }
-
-    /// How far the edit moves the offsets after it.
-    pub fn delta(&self) -> isize {
-        self.new_len as isize - self.range.len() as isize
-    }
-
-    /// One edit covering this edit followed by `next` (whose offsets are those of the text
-    /// after this edit), so that a burst of edits can be analysed once.
-    pub fn then(&self, next: &ByteEdit) -> ByteEdit {
-        let new_end = self.range.start + self.new_len;
-        let start = self.range.start.min(next.range.start);
-        // The end of the covered bytes, in the offsets before both edits.
-        let old_end = if next.range.end > new_end {
-            shift(next.range.end, -self.delta())
-        } else {
-            self.range.end
-        };
-        let final_end = shift(next.range.end.max(new_end), next.delta());
-        ByteEdit {
-            range: start..old_end.max(start),
-            new_len: final_end.saturating_sub(start),
-        }
-    }
+pub enum Change {
+    /// Nothing: the edit replaced no bytes with no bytes.
+    Unchanged,
+    /// The stories the edit reached lie in this range (indices in the new outline): they were
+    /// found and checked again ([`IncrementalAnalysis::last_checked`] lists them exactly) and
+    /// get new cards and summaries when next asked for; every other story is the old one moved
+    /// by the edit, with its findings, card and summary. An empty range means the edit reached
+    /// no story. Findings (and so the finding counts on cards) of the other stories
+    /// can still change when the edit wrote or removed a suppression comment.
+    Stories(Range<usize>),
+    /// Everything was analysed again: a reset, a new configuration, an edit that did not
+    /// match the text, or one that reached every story. No card or summary was kept.
+    Everything,
 }
 
 /// The analysis of one document, kept current edit by edit.
@@ -85,6 +74,16 @@ pub struct IncrementalAnalysis {
     version: u64,
     analyses: u64,
     last_checked: Vec<usize>,
+    last_change: Change,
+    /// Each story's card, made when first asked for and moved with its story; counts at zero
+    /// (they are filled in from `counts` on the way out).
+    cards: Vec<OnceLock<StoryCard>>,
+    /// Each story's bank summary, made when first asked for and moved with its story; `ready`
+    /// is filled in from `counts` on the way out.
+    summaries: Vec<OnceLock<StorySummary>>,
+    /// How many finished findings of each severity each story has.
+    counts: Vec<Counts>,
+    cards_made: cards::Counter,
 }
 
 /// The findings and outline of one analysed version, cheap to clone.
@@ -117,16 +116,28 @@ impl IncrementalAnalysis {
             version: 0,
             analyses: 0,
             last_checked: Vec::new(),
+            last_change: Change::Everything,
+            cards: Vec::new(),
+            summaries: Vec::new(),
+            counts: Vec::new(),
+            cards_made: Default::default(),
         };
         let checked = (0..outline.stories.len()).collect();
-        this.check(outline, Vec::new(), checked, None);
+        this.check(outline, Vec::new(), checked, None, None);
         this
     }
 
     /// Brings the analysis up to date with `doc` after `edit` (see [`ByteEdit::then`] for a
     /// burst of edits). Re-scans the blocks around the edit and re-checks the stories it
-    /// touched; falls back to a full analysis when `edit` does not match the document.
-    pub fn update(&mut self, doc: &Document, edit: &ByteEdit) {
+    /// touched; falls back to a full analysis when `edit` does not match the document. Returns
+    /// what changed (also kept as [`Self::last_change`]).
+    pub fn update(&mut self, doc: &Document, edit: &ByteEdit) -> Change {
+        let change = self.apply(doc, edit);
+        self.last_change = change.clone();
+        change
+    }
+
+    fn apply(&mut self, doc: &Document, edit: &ByteEdit) -> Change {
         let old_len = self.text.len();
         let ByteEdit { range, new_len } = edit.clone();
         let consistent = range.start <= range.end
@@ -135,27 +146,24 @@ impl IncrementalAnalysis {
             && self.text.is_char_boundary(range.end)
             && old_len - range.len() + new_len == doc.len_bytes();
         if !consistent {
-            self.reset(doc);
-            return;
+            return self.reset(doc);
         }
         if range.is_empty() && new_len == 0 {
-            return;
+            return Change::Unchanged;
         }
         let inserted = doc
             .rope()
             .get_byte_slice(range.start..range.start + new_len)
             .map(|slice| slice.to_string());
         let Some(inserted) = inserted else {
-            self.reset(doc);
-            return;
+            return self.reset(doc);
         };
         self.text.replace_range(range.clone(), &inserted);
         let delta = edit.delta();
         let new_syntax = doc.syntax().clone();
         let Some(window) = window(&self.syntax, old_len, &new_syntax, self.text.len(), edit) else {
             self.syntax = new_syntax;
-            self.rebuild();
-            return;
+            return self.rebuild();
         };
 
         let fresh = Scan::new(&self.text, &new_syntax, window.clone());
@@ -211,21 +219,41 @@ impl IncrementalAnalysis {
             }
         }
         // A directive written or changed in the window can silence findings of any story.
-        let quiet = !self.text[window].contains("starling-");
-        self.check(outline, kept, checked, quiet.then_some(moves));
+        let quiet = !self.text[window.clone()].contains(MARK);
+
+        let stories = outline.stories.len();
+        let change = match (checked.first(), checked.last()) {
+            _ if checked.len() == stories => Change::Everything,
+            (Some(&first), Some(&last)) => Change::Stories(first..last + 1),
+            _ => {
+                let at = outline
+                    .stories
+                    .partition_point(|story| story.range.end <= window.start);
+                Change::Stories(at..at)
+            }
+        };
+        self.check(outline, kept, checked, Some(moves), Some(quiet));
+        change
     }
 
     /// Analyses `doc` from scratch, keeping the counters.
-    pub fn reset(&mut self, doc: &Document) {
+    pub fn reset(&mut self, doc: &Document) -> Change {
         self.text = doc.text();
         self.syntax = doc.syntax().clone();
-        self.rebuild();
+        self.last_change = self.rebuild();
+        Change::Everything
     }
 
     /// Replaces the configuration and re-checks every story.
-    pub fn set_config(&mut self, config: Config) {
+    pub fn set_config(&mut self, config: Config) -> Change {
         self.config = config;
-        self.rebuild();
+        self.last_change = self.rebuild();
+        Change::Everything
+    }
+
+    /// What the last update (or reset) changed.
+    pub fn last_change(&self) -> &Change {
+        &self.last_change
     }
 
     pub fn config(&self) -> &Config {
@@ -278,24 +306,29 @@ impl IncrementalAnalysis {
         &self.last_checked
     }
 
-    fn rebuild(&mut self) {
+    fn rebuild(&mut self) -> Change {
         self.scan = Scan::new(&self.text, &self.syntax, 0..self.text.len());
         let (outline, assembly) = self.scan.assemble(&self.text, None);
         self.assembly = assembly;
         let checked = (0..outline.stories.len()).collect();
-        self.check(outline, Vec::new(), checked, None);
+        self.check(outline, Vec::new(), checked, None, None);
+        Change::Everything
     }
 
     /// Checks the stories `checked` of `outline`, takes the `kept` findings of the others, and
     /// applies configuration and directives. `moves` says, for each story, which old story it
-    /// is and how far it moved, when the update touched no directive.
+    /// is and how far it moved (`None`: every story is new); `quiet`, whether the update
+    /// touched no directive.
     fn check(
         &mut self,
         outline: Outline,
         mut kept: Vec<Option<Vec<Finding>>>,
         checked: Vec<usize>,
         moves: Option<Vec<Option<(usize, isize)>>>,
+        quiet: Option<bool>,
     ) {
+        self.carry(&outline, moves.as_deref());
+        let moves = moves.filter(|_| quiet == Some(true));
         kept.resize(outline.stories.len(), None);
         for &index in &checked {
             kept[index] = Some(analysis::check_story(
@@ -317,6 +350,12 @@ impl IncrementalAnalysis {
                 self.spans = Some(spans);
             }
             None => self.finish_all(&outline),
+        }
+        self.counts = assist::story_counts(&self.findings, outline.stories.len());
+        for (slot, counts) in self.cards.iter_mut().zip(&self.counts) {
+            if let Some(card) = slot.get_mut() {
+                card.counts = *counts;
+            }
         }
         self.outline = Arc::new(outline);
         self.last_checked = checked;
@@ -425,103 +464,8 @@ impl std::fmt::Debug for IncrementalAnalysis {
 
 /// Moves a reused finding by `delta` and renumbers its story.
 fn move_finding(finding: &mut Finding, delta: isize, story: usize) {
-    finding.range = shift_range(&finding.range, delta);
-    if let Some(fix) = &mut finding.fix {
-        for edit in &mut fix.edits {
-            edit.range = shift_range(&edit.range, delta);
-        }
-    }
+    finding.shift(delta);
     if finding.story.is_some() {
         finding.story = Some(story);
-    }
-}
-
-/// The window (new offsets) to scan again after `edit`: whole top-level blocks in both the old
-/// and the new tree, plus one block of margin on each side, so that the blocks outside it are
-/// the same bytes with the same structure before and after. `None` if it does not settle.
-fn window(
-    old_tree: &Syntax,
-    old_len: usize,
-    new_tree: &Syntax,
-    new_len: usize,
-    edit: &ByteEdit,
-) -> Option<Range<usize>> {
-    let delta = edit.delta();
-    let mut lo = edit.range.start;
-    let mut hi = edit.range.start + edit.new_len;
-    for pass in 0..2 {
-        if pass == 1 {
-            lo = if lo == 0 {
-                0
-            } else {
-                block_start(new_tree, lo - 1)
-            };
-            hi = if hi >= new_len {
-                new_len
-            } else {
-                new_tree.top_block(hi).map_or(hi, |block| block.end.max(hi))
-            };
-        }
-        let mut settled = false;
-        for _ in 0..16 {
-            let (l, h) = (block_start(new_tree, lo), block_end(new_tree, new_len, hi));
-            let h_old = shift(h, -delta);
-            let (l2, h2_old) = (
-                block_start(old_tree, l),
-                block_end(old_tree, old_len, h_old),
-            );
-            let h2 = if h2_old >= old_len {
-                new_len
-            } else {
-                shift(h2_old, delta)
-            };
-            let (l2, h2) = (l2.min(l), h2.max(h).min(new_len));
-            if (l2, h2) == (lo, hi) {
-                settled = true;
-                break;
-            }
-            (lo, hi) = (l2, h2);
-        }
-        if !settled {
-            return None;
-        }
-    }
-    Some(lo..hi)
-}
-
-/// The start of the block that holds `byte`, or `byte` between blocks.
-fn block_start(syntax: &Syntax, byte: usize) -> usize {
-    syntax
-        .top_block(byte)
-        .map_or(byte, |block| block.start.min(byte))
-}
-
-/// The end of the block that holds `byte`, or `byte` where a block starts or between blocks.
-fn block_end(syntax: &Syntax, len: usize, byte: usize) -> usize {
-    if byte >= len {
-        return len;
-    }
-    match syntax.top_block(byte) {
-        Some(block) if block.start < byte => block.end.max(byte),
-        _ => byte,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn composed_edits_cover_both() {
-        // "abcdef": replace "bc" by "XYZ" -> "aXYZdef", then delete "Zd" -> "aXYef".
-        let first = ByteEdit::new(1..3, 3);
-        let second = ByteEdit::new(3..5, 0);
-        let both = first.then(&second);
-        let mut text = "abcdef".to_string();
-        text.replace_range(
-            both.range.clone(),
-            &"aXYef"[both.range.start..both.range.start + both.new_len],
-        );
-        assert_eq!(text, "aXYef");
     }
 }
