@@ -5,10 +5,11 @@
 //! what is shared by every theme: the labels and prose cues of the five parts.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSetBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use crate::story::PartKind;
@@ -164,7 +165,19 @@ pub struct PhraseSet {
 struct Patterns {
     each: Vec<(String, OnceLock<Option<Regex>>)>,
     screen: OnceLock<Screen>,
+    /// The whole list as one set, built once the list has read [`SET_AFTER`] bytes: past
+    /// that, one pass of the set over a text costs less than screening it and running each
+    /// pattern whose words it holds.
+    set: OnceLock<Option<RegexSet>>,
+    /// Bytes of text the list has read so far.
+    read: AtomicUsize,
+    /// [`SET_AFTER`], but in tests.
+    set_after: usize,
 }
+
+/// How much text a list reads, screened, before it builds its set: a story or two stays under
+/// it (and so never compiles the patterns it does not need), a bank goes past it at once.
+const SET_AFTER: usize = 256 * 1024;
 
 /// Which patterns a text may match.
 #[derive(Debug)]
@@ -257,27 +270,33 @@ impl PhraseSet {
         if let Some(set) = compiled.get(&key) {
             return set.clone();
         }
-        let set = Self {
+        let set = Self::unshared(&key, SET_AFTER);
+        compiled.insert(key, set.clone());
+        set
+    }
+
+    /// A list of its own (not shared with the other configurations), building its set after
+    /// `set_after` bytes.
+    fn unshared(patterns: &[String], set_after: usize) -> Self {
+        Self {
             inner: Arc::new(Patterns {
-                each: key
+                each: patterns
                     .iter()
                     .map(|pattern| (pattern.clone(), OnceLock::new()))
                     .collect(),
                 screen: OnceLock::new(),
+                set: OnceLock::new(),
+                read: AtomicUsize::new(0),
+                set_after,
             }),
-        };
-        compiled.insert(key, set.clone());
-        set
+        }
     }
 
     /// The list `patterns`, checked now: a pattern that does not compile, or a list that would
     /// take too much memory, is an error the user sees at once.
     pub fn checked<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
         let set = Self::new(patterns);
-        RegexSetBuilder::new(set.inner.each.iter().map(|(pattern, _)| pattern))
-            .case_insensitive(true)
-            .size_limit(PATTERN_SIZE_LIMIT * set.inner.each.len().max(1))
-            .build()?;
+        set.inner.compile_set()?;
         Ok(set)
     }
 
@@ -333,8 +352,28 @@ impl PhraseSet {
         })
     }
 
-    /// The patterns `text` may match, in list order.
+    /// The list's set, once it has read enough text to be worth building.
+    fn set(&self, text: &str) -> Option<&RegexSet> {
+        let patterns = &self.inner;
+        if let Some(set) = patterns.set.get() {
+            return set.as_ref();
+        }
+        let read = patterns.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
+        if read < patterns.set_after {
+            return None;
+        }
+        patterns
+            .set
+            .get_or_init(|| patterns.compile_set().ok())
+            .as_ref()
+    }
+
+    /// The patterns `text` may match, in list order: those that do, when the list has its
+    /// set; else those whose words the text holds.
     fn candidates(&self, text: &str) -> Vec<usize> {
+        if let Some(set) = self.set(text) {
+            return set.matches(text).into_iter().collect();
+        }
         let screen = self.screen();
         let mut out = screen.always.clone();
         if let Some(words) = &screen.words {
@@ -352,11 +391,15 @@ impl PhraseSet {
     }
 
     pub fn is_match(&self, text: &str) -> bool {
-        !self.is_empty()
-            && self
-                .candidates(text)
-                .into_iter()
-                .any(|i| self.pattern(i).is_some_and(|p| p.is_match(text)))
+        if self.is_empty() {
+            return false;
+        }
+        if let Some(set) = self.set(text) {
+            return set.is_match(text);
+        }
+        self.candidates(text)
+            .into_iter()
+            .any(|i| self.pattern(i).is_some_and(|p| p.is_match(text)))
     }
 
     /// The first match of any pattern in `text` (leftmost, then longest), as a byte range of
@@ -386,6 +429,15 @@ impl PhraseSet {
         out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         out.dedup_by(|b, a| b.start < a.end);
         out
+    }
+}
+
+impl Patterns {
+    fn compile_set(&self) -> Result<RegexSet, regex::Error> {
+        RegexSetBuilder::new(self.each.iter().map(|(pattern, _)| pattern))
+            .case_insensitive(true)
+            .size_limit(PATTERN_SIZE_LIMIT * self.each.len().max(1))
+            .build()
     }
 }
 
@@ -537,21 +589,31 @@ mod tests {
             lists.push(PARTS.spec(kind).substance.clone());
         }
         for list in lists {
-            let screened = PhraseSet::new(&list);
-            let plain: Vec<Regex> = list
+            let expanded: Vec<String> = list.iter().map(|p| expand_classes(p)).collect();
+            let plain: Vec<Regex> = expanded
                 .iter()
-                .map(|p| compile_pattern(&expand_classes(p)).unwrap())
+                .map(|p| compile_pattern(p).unwrap())
                 .collect();
-            for text in &texts {
-                let mut expected: Vec<_> = plain
-                    .iter()
-                    .flat_map(|p| p.find_iter(text).map(|m| m.range()))
-                    .collect();
-                expected.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
-                expected.dedup_by(|b, a| b.start < a.end);
-                assert_eq!(screened.find_all(text), expected, "{list:?} on {text:?}");
-                assert_eq!(screened.is_match(text), !expected.is_empty());
-                assert_eq!(screened.find(text), expected.first().cloned(), "{text:?}");
+            // Screened only, and the set from the first text on.
+            for screened in [
+                PhraseSet::unshared(&expanded, usize::MAX),
+                PhraseSet::unshared(&expanded, 0),
+            ] {
+                for text in &texts {
+                    let mut expected: Vec<_> = plain
+                        .iter()
+                        .flat_map(|p| p.find_iter(text).map(|m| m.range()))
+                        .collect();
+                    expected.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+                    expected.dedup_by(|b, a| b.start < a.end);
+                    assert_eq!(screened.find_all(text), expected, "{list:?} on {text:?}");
+                    assert_eq!(screened.is_match(text), !expected.is_empty());
+                    assert_eq!(screened.find(text), expected.first().cloned(), "{text:?}");
+                }
+                if !list.is_empty() {
+                    let built = screened.inner.set.get().is_some();
+                    assert_eq!(built, screened.inner.set_after == 0, "{list:?}");
+                }
             }
         }
     }

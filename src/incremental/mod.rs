@@ -330,13 +330,9 @@ impl IncrementalAnalysis {
         self.carry(&outline, moves.as_deref());
         let moves = moves.filter(|_| quiet == Some(true));
         kept.resize(outline.stories.len(), None);
-        for &index in &checked {
-            kept[index] = Some(analysis::check_story(
-                &self.text,
-                &outline,
-                index,
-                &self.config,
-            ));
+        let found = analysis::check_stories(&self.text, &outline, &checked, &self.config);
+        for (&index, findings) in checked.iter().zip(found) {
+            kept[index] = Some(findings);
         }
         self.analyses += checked.len() as u64;
         self.story_findings = kept.into_iter().map(Option::unwrap_or_default).collect();
