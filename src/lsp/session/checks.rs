@@ -1,11 +1,11 @@
 //! One check of a document version, run off the request loop.
 //!
 //! A check costs what the edits since the last check touched: it takes the last snapshot's
-//! tree and [`IncrementalAnalysis`], reparses once for the whole pending edit, updates the
-//! analysis (re-checking only the stories the edit reached; the analysis keeps the cards and
-//! bank summaries of every other story, moved by the edit) and makes the cards the edit left
-//! to make, so that requests answer at once. A scheduled check that finds a newer version waiting after
-//! its reparse stops there and leaves its work to the next.
+//! tree and [`IncrementalAnalysis`], reparses once for the whole pending edit, and updates the
+//! analysis, which re-checks only the stories the edit reached and keeps the cards and bank
+//! summaries of every other story, moved by the edit. Then it makes the cards the edit left to
+//! make, so that requests answer at once. A scheduled check that finds a newer version waiting
+//! after its reparse stops there and leaves its work to the next.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
