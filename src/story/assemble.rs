@@ -98,12 +98,6 @@ impl Reuse {
     }
 }
 
-/// Moves every offset of `story` by `delta` (kept for callers of the old name: see
-/// [`Shift`]).
-pub fn shift_story(story: &mut Story, delta: isize) {
-    story.shift(delta);
-}
-
 /// A story region before parts are split out.
 pub(super) struct Region {
     pub(super) range: Range<usize>,

@@ -14,8 +14,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-pub use crate::document::{shift, shift_range};
-pub use assemble::{shift_story, Assembly, Reuse};
+pub use assemble::{Assembly, Reuse};
 pub use find::outline;
 pub use meta::{FileMeta, StoryMeta};
 pub use scan::Scan;

@@ -1,10 +1,11 @@
 //! One check of a document version, run off the request loop.
 //!
 //! A check costs what the edits since the last check touched: it takes the last snapshot's
-//! tree and [`IncrementalAnalysis`], reparses once for the whole pending edit, updates the
-//! analysis (re-checking only the stories the edit reached), and keeps the story cards of every
-//! other story, moved by the edit. A scheduled check that finds a newer version waiting after
-//! its reparse stops there and leaves its work to the next.
+//! tree and [`IncrementalAnalysis`], reparses once for the whole pending edit, and updates the
+//! analysis, which re-checks only the stories the edit reached and keeps the cards and bank
+//! summaries of every other story, moved by the edit. Then it makes the cards the edit left to
+//! make, so that requests answer at once. A scheduled check that finds a newer version waiting
+//! after its reparse stops there and leaves its work to the next.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
@@ -13,13 +14,11 @@ use std::sync::Arc;
 use ropey::Rope;
 
 use super::scheduling::Job;
-use super::snapshot::{CardSlot, Hot};
+use super::snapshot::Hot;
 use super::{Pending, Snapshot, Text};
-use crate::assist::{self, FileSummary};
-use crate::config::Config;
+use crate::assist::FileSummary;
 use crate::document::Document;
-use crate::incremental::{ByteEdit, IncrementalAnalysis};
-use crate::story::shift_range;
+use crate::incremental::{Change, IncrementalAnalysis};
 use crate::workspace::{self, Verdict};
 
 /// What one check did, for `starling/stats`.
@@ -133,45 +132,39 @@ pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>),
             snapshot.hot = Some(Box::new(Hot {
                 document,
                 analysis: previous.analysis,
-                cards: previous.cards,
-                counts: Vec::new(),
             }));
             snapshot.lag = pending;
             snapshot.parked = true;
             return (snapshot, work, None);
         }
 
-        let old_cards = previous.cards;
         let analysis = previous.analysis.filter(|_| previous.epoch == job.epoch);
-        let (analysis, reused) = match (analysis, &pending) {
-            (Some(analysis), Pending::Nothing) => (analysis, Some(None)),
+        // The analysis brought up to date, what changed, and how many cards it had made.
+        let (analysis, change, made) = match (analysis, &pending) {
+            (Some(analysis), Pending::Nothing) => {
+                let made = analysis.cards_made();
+                (analysis, Change::Unchanged, made)
+            }
             (Some(mut analysis), Pending::Edit(edit)) => {
-                let before = analysis.analyses();
-                let version = analysis.snapshot().version;
-                analysis.update(&document, edit);
-                work.stories_checked = analysis.analyses() - before;
-                let reused = if analysis.snapshot().version == version {
-                    Some(None)
-                } else if analysis.last_checked().len() == analysis.outline().stories.len() {
-                    None
-                } else {
-                    Some(Some(edit))
-                };
-                (analysis, reused)
+                let made = analysis.cards_made();
+                let change = analysis.update(&document, edit);
+                (analysis, change, made)
             }
             (Some(mut analysis), Pending::Reset) => {
-                let before = analysis.analyses();
-                analysis.reset(&document);
-                work.stories_checked = analysis.analyses() - before;
-                (analysis, None)
+                let made = analysis.cards_made();
+                let change = analysis.reset(&document);
+                (analysis, change, made)
             }
             (None, _) => {
                 let analysis = IncrementalAnalysis::new(&document, job.config.clone());
-                work.stories_checked = analysis.analyses();
-                (analysis, None)
+                let change = analysis.last_change().clone();
+                (analysis, change, 0)
             }
         };
-        if reused.is_none() {
+        if change != Change::Unchanged {
+            work.stories_checked = analysis.last_checked().len() as u64;
+        }
+        if change == Change::Everything {
             work.full_checks = 1;
         }
         snapshot.is_story = by_path || analysis.outline().file.holds_stories;
@@ -181,30 +174,15 @@ pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>),
             Arc::default()
         };
         snapshot.stories = analysis.outline().stories.len();
-        let (cards, counts, summary) = if snapshot.is_story {
-            // `None`: every card is built again; `Some(None)`: nothing changed;
-            // `Some(Some(edit))`: the stories the update checked again get new cards, the
-            // others keep theirs.
-            let (old, checked): (Vec<CardSlot>, &[usize]) = match reused {
-                None => (Vec::new(), &[]),
-                Some(None) => (old_cards, &[]),
-                Some(Some(_)) => (old_cards, analysis.last_checked()),
-            };
-            let edit = reused.flatten();
-            let cards = carry_cards(&analysis, &job.config, old, checked, edit, &mut work);
-            let counts =
-                assist::story_counts(analysis.findings(), analysis.outline().stories.len());
-            let summary =
-                assist::summarize_with(analysis.text(), analysis.outline(), &counts, &job.config);
-            (cards, counts, Some(summary))
-        } else {
-            (Vec::new(), Vec::new(), None)
-        };
+        let summary = snapshot.is_story.then(|| {
+            // Make here the cards the change left to make, so that requests find them all.
+            analysis.cards().for_each(drop);
+            work.cards_built = analysis.cards_made() - made;
+            analysis.summary()
+        });
         snapshot.hot = Some(Box::new(Hot {
             document,
             analysis: Some(analysis),
-            cards,
-            counts,
         }));
         (snapshot, work, summary)
     }))
@@ -215,59 +193,6 @@ pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>),
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".to_string())
     })
-}
-
-/// The cards of every story of `analysis`: those of the stories in `checked`, and of any story
-/// not found in `old`, are built; the others are taken from `old` (the cards before `edit`),
-/// moved by the edit. With no `edit`, every card of `old` is kept as it is.
-fn carry_cards(
-    analysis: &IncrementalAnalysis,
-    config: &Config,
-    old: Vec<CardSlot>,
-    checked: &[usize],
-    edit: Option<&ByteEdit>,
-    work: &mut Work,
-) -> Vec<CardSlot> {
-    let outline = analysis.outline();
-    let text = analysis.text();
-    let mut fresh = vec![false; outline.stories.len()];
-    for &index in checked {
-        if let Some(slot) = fresh.get_mut(index) {
-            *slot = true;
-        }
-    }
-    outline
-        .stories
-        .iter()
-        .enumerate()
-        .map(|(index, story)| {
-            let kept = (!fresh[index])
-                .then(|| {
-                    // A story the edit did not reach lies wholly before it, or wholly after it
-                    // and moved by its delta.
-                    let delta = match edit {
-                        Some(edit) if story.range.end > edit.range.start => edit.delta(),
-                        _ => 0,
-                    };
-                    let before = shift_range(&story.range, -delta);
-                    let at = old.partition_point(|slot| slot.range().start < before.start);
-                    old.get(at)
-                        .filter(|slot| slot.range() == before)
-                        .map(|slot| CardSlot {
-                            card: slot.card.clone(),
-                            moved_by: slot.moved_by + delta,
-                        })
-                })
-                .flatten();
-            kept.unwrap_or_else(|| {
-                work.cards_built += 1;
-                CardSlot {
-                    card: Arc::new(assist::story_card(text, outline, index, config)),
-                    moved_by: 0,
-                }
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

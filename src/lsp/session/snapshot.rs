@@ -12,26 +12,12 @@ use tower_lsp_server::ls_types::{Diagnostic, Uri};
 use super::super::lines::Lines;
 use super::super::to_lsp;
 use super::{Pending, State, Text};
-use crate::assist::{self, Counts, StoryCard};
+use crate::assist::{self, StoryCard};
 use crate::config::Config;
 use crate::document::{Document, PositionEncoding};
 use crate::incremental::IncrementalAnalysis;
 use crate::rules::Finding;
-use crate::story::{shift_range, Outline};
-
-/// A story's card as computed when its story was last checked, and how far the story moved
-/// since: the cards of stories an edit did not reach are kept, not computed again.
-#[derive(Debug, Clone)]
-pub(super) struct CardSlot {
-    pub(super) card: Arc<StoryCard>,
-    pub(super) moved_by: isize,
-}
-
-impl CardSlot {
-    pub(super) fn range(&self) -> std::ops::Range<usize> {
-        shift_range(&self.card.range, self.moved_by)
-    }
-}
+use crate::story::Outline;
 
 /// A checked version of a document: everything requests read.
 ///
@@ -73,10 +59,9 @@ pub struct Snapshot {
 pub(super) struct Hot {
     /// The text with its syntax tree, to reparse incrementally.
     pub(super) document: Document,
-    /// `None` only in what a cancelled first check leaves.
+    /// `None` only in what a cancelled first check leaves. It keeps the story cards too: a
+    /// check makes them all for a story file.
     pub(super) analysis: Option<IncrementalAnalysis>,
-    pub(super) cards: Vec<CardSlot>,
-    pub(super) counts: Vec<Counts>,
 }
 
 /// How many documents stay hot: those last checked or asked about. A document that has gone
@@ -88,7 +73,6 @@ pub const HOT_DOCUMENTS: usize = 8;
 pub(super) struct Parts {
     pub(super) document: Option<Document>,
     pub(super) analysis: Option<IncrementalAnalysis>,
-    pub(super) cards: Vec<CardSlot>,
     pub(super) epoch: u64,
     pub(super) lag: Pending,
 }
@@ -144,32 +128,32 @@ impl Snapshot {
         self.stories
     }
 
-    fn cards_slots(&self) -> &[CardSlot] {
-        self.hot.as_ref().map_or(&[], |hot| &hot.cards)
+    /// The analysis of a story file, whose cards the check made.
+    fn story_analysis(&self) -> Option<&IncrementalAnalysis> {
+        self.analysis().filter(|_| self.is_story)
     }
 
     /// The card of story `index`; `None` for a cold document.
     pub fn card(&self, index: usize) -> Option<StoryCard> {
-        let hot = self.hot.as_ref()?;
-        let slot = hot.cards.get(index)?;
-        let mut card = slot.card.shifted(slot.moved_by);
-        card.index = index;
-        card.counts = hot.counts.get(index).copied().unwrap_or_default();
-        Some(card)
+        self.story_analysis()?.card(index).cloned()
     }
 
     /// Every card, in story order.
     pub fn cards(&self) -> impl Iterator<Item = StoryCard> + '_ {
-        (0..self.cards_slots().len()).filter_map(|index| self.card(index))
+        self.story_analysis()
+            .into_iter()
+            .flat_map(|analysis| analysis.cards().cloned())
     }
 
     /// The cards of the stories whose range holds `offset` (ends included).
     pub fn cards_at(&self, offset: usize) -> impl Iterator<Item = StoryCard> + '_ {
-        let slots = self.cards_slots();
-        let first = slots.partition_point(|slot| slot.range().end < offset);
-        (first..slots.len())
-            .take_while(move |&index| slots[index].range().start <= offset)
-            .filter_map(|index| self.card(index))
+        let stories = self
+            .story_analysis()
+            .map_or(&[][..], |analysis| &analysis.outline().stories[..]);
+        // A card's range is its story's.
+        let first = stories.partition_point(|story| story.range.end < offset);
+        let last = first + stories[first..].partition_point(|story| story.range.start <= offset);
+        (first..last).filter_map(|index| self.card(index))
     }
 
     pub fn diagnostics(&self, encoding: PositionEncoding, bank: &[Finding]) -> Vec<Diagnostic> {
@@ -243,8 +227,6 @@ impl Snapshot {
                     Box::new(Hot {
                         document: hot.document.clone(),
                         analysis: hot.analysis.clone(),
-                        cards: hot.cards.clone(),
-                        counts: Vec::new(),
                     })
                 });
                 (hot, shared.epoch, shared.lag.clone())
@@ -254,7 +236,6 @@ impl Snapshot {
             Some(hot) => Parts {
                 document: Some(hot.document),
                 analysis: hot.analysis,
-                cards: hot.cards,
                 epoch,
                 lag,
             },
