@@ -291,6 +291,21 @@ fn typed_form(marker: &str, indent: &str, story_form: Option<&LabelForm>) -> Lab
     }
 }
 
+/// The completions at `offset`. Front matter keys make any Markdown file a story file, so
+/// they are offered in every Markdown file; the rest only in story files.
+pub fn completions_in(
+    text: &str,
+    outline: &Outline,
+    offset: usize,
+    config: &Config,
+    is_story: bool,
+) -> Vec<Candidate> {
+    completions(text, outline, offset, config)
+        .into_iter()
+        .filter(|c| is_story || c.kind == CandidateKind::Key)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

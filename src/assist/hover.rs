@@ -1,11 +1,13 @@
 //! Hover text: a story's card in Markdown, what a part should hold, and what a competency id
 //! means.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use super::card::{PartCard, StoryCard};
 use crate::config::Config;
 use crate::rules::structure::format_duration;
+use crate::rules::{self, Finding};
 use crate::story::{Outline, PartKind};
 use crate::theme::PARTS;
 
@@ -126,4 +128,65 @@ pub fn in_metadata(outline: &Outline, offset: usize) -> bool {
 /// The explanation of the competency id under `offset`, if one is there.
 pub fn competency_hover(text: &str, offset: usize, config: &Config) -> Option<String> {
     crate::competency::hover(competency_set(config), text, offset).map(|(_, c)| c.markdown())
+}
+
+/// What a document's hover at `offset` shows, in order: the card of a story whose title it is
+/// on, the part whose label it is on, the competency id it is on (read only in metadata), and
+/// the rule of each finding it is in. `text` is read only for a competency.
+pub fn hover_sections<'a>(
+    cards: impl Iterator<Item = StoryCard>,
+    outline: &Outline,
+    text: impl FnOnce() -> Cow<'a, str>,
+    findings: &[Finding],
+    config: &Config,
+    offset: usize,
+) -> Vec<String> {
+    let mut sections = Vec::new();
+    for card in cards {
+        let on_title = card
+            .title
+            .as_ref()
+            .is_some_and(|t| t.start <= offset && offset <= t.end);
+        if on_title {
+            sections.push(card.hover_markdown());
+        }
+        for part in &card.parts {
+            if part
+                .label
+                .as_ref()
+                .is_some_and(|l| l.start <= offset && offset <= l.end)
+            {
+                sections.push(part.hover_markdown());
+            }
+        }
+    }
+    // Competency ids stand only in metadata: read the text only there.
+    if in_metadata(outline, offset) {
+        if let Some(competency) = competency_hover(&text(), offset, config) {
+            sections.push(competency);
+        }
+    }
+    for finding in findings {
+        if finding.range.start <= offset && offset <= finding.range.end {
+            sections.push(finding_hover(finding));
+        }
+    }
+    sections
+}
+
+/// A rule's hover: its id, the finding's message and the explanation.
+pub fn finding_hover(finding: &Finding) -> String {
+    let mut out = format!(
+        "**`{}`** · {}\n\n{}\n\n",
+        finding.rule, finding.severity, finding.message
+    );
+    if let Some(meta) = rules::find(finding.rule) {
+        out.push_str(&meta.explanation());
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "[Rule documentation]({})",
+        rules::doc_url(finding.rule)
+    ));
+    out
 }

@@ -20,9 +20,9 @@ mod template;
 
 pub use crate::rules::suppress::{disable_in_story, disable_next_line};
 pub use card::{story_card, story_cards, story_counts, Counts, PartCard, ScoreView, StoryCard};
-pub use completion::{completions, Candidate, CandidateKind};
+pub use completion::{completions, completions_in, Candidate, CandidateKind};
 pub use fix_all::{diff_edit, fix_all};
-pub use hover::{competency_hover, competency_set, in_metadata};
+pub use hover::{competency_hover, competency_set, finding_hover, hover_sections, in_metadata};
 pub use starling_toml::config_rule_off;
 pub use summary::{
     bank_findings, finish_bank_findings, finish_bank_findings_with, summarize, summarize_with,

@@ -1,8 +1,7 @@
 //! The language server: `starling lsp`, over stdio.
 //!
 //! `session` holds the state and runs checks off the request loop, `server` hands each
-//! request to its handler in `handlers`, `actions` builds code actions, `views` decides what
-//! some requests show, and `to_lsp` / `from_lsp` are the only places that convert between
+//! request to its handler in `handlers`, `actions` builds code actions, and `to_lsp` / `from_lsp` are the only places that convert between
 //! engine and LSP types, positions through `lines` (which counts a byte order mark).
 
 mod actions;
@@ -13,7 +12,6 @@ mod lines;
 mod server;
 mod session;
 mod to_lsp;
-mod views;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -229,20 +229,3 @@ pub fn completion_item(
         ..CompletionItem::default()
     }
 }
-
-/// A rule's hover: its id, the finding's message and the explanation.
-pub fn finding_hover(finding: &Finding) -> String {
-    let mut out = format!(
-        "**`{}`** · {}\n\n{}\n\n",
-        finding.rule, finding.severity, finding.message
-    );
-    if let Some(meta) = rules::find(finding.rule) {
-        out.push_str(&meta.explanation());
-        out.push_str("\n\n");
-    }
-    out.push_str(&format!(
-        "[Rule documentation]({})",
-        rules::doc_url(finding.rule)
-    ));
-    out
-}

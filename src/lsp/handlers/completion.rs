@@ -5,8 +5,9 @@ use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+use crate::assist;
 use crate::lsp::session::Session;
-use crate::lsp::{to_lsp, views};
+use crate::lsp::to_lsp;
 
 pub async fn completion(
     session: &Arc<Session>,
@@ -19,7 +20,7 @@ pub async fn completion(
     let Some(offset) = super::offset(session, &snapshot, at.position) else {
         return Ok(None);
     };
-    let candidates = views::completions(
+    let candidates = assist::completions_in(
         &snapshot.text(),
         snapshot.outline(),
         offset,

@@ -6,7 +6,11 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::lsp::session::Session;
-use crate::lsp::{to_lsp, views};
+use crate::lsp::to_lsp;
+
+/// The most stories the outline lists: the first ones, in order. An outline of more stories
+/// than anyone reads costs the client more than it shows.
+const MAX_SYMBOLS: usize = 2_000;
 
 pub async fn document_symbol(
     session: &Arc<Session>,
@@ -23,7 +27,7 @@ pub async fn document_symbol(
     // An outline of more stories than anyone reads costs the client more than it shows.
     let symbols = snapshot
         .cards()
-        .take(views::MAX_SYMBOLS)
+        .take(MAX_SYMBOLS)
         .map(|card| to_lsp::story_symbol(&rope, &card, encoding))
         .collect();
     Ok(Some(DocumentSymbolResponse::Nested(symbols)))

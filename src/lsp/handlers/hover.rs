@@ -6,8 +6,8 @@ use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+use crate::assist;
 use crate::lsp::session::Session;
-use crate::lsp::views;
 
 pub async fn hover(session: &Arc<Session>, params: HoverParams) -> Result<Option<Hover>> {
     let at = params.text_document_position_params;
@@ -20,7 +20,7 @@ pub async fn hover(session: &Arc<Session>, params: HoverParams) -> Result<Option
     let Some(offset) = super::offset(session, &snapshot, at.position) else {
         return Ok(None);
     };
-    let sections = views::hover_sections(
+    let sections = assist::hover_sections(
         snapshot.cards_at(offset),
         snapshot.outline(),
         || snapshot.text(),

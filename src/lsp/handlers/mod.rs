@@ -1,6 +1,6 @@
 //! One file per request or notification. A handler converts the params, takes a snapshot
 //! from the session, calls the engine or an `assist` helper, and converts the answer back;
-//! what to show is decided in the session, in `assist`, or in [`super::views`]. Unknown
+//! what to show is decided in the session or in `assist`. Unknown
 //! documents and positions get empty answers.
 
 pub mod code_action;
