@@ -43,28 +43,29 @@ pub fn analyze(text: &str, syntax: &Syntax, config: &Config) -> Analysis {
     Analysis { outline, findings }
 }
 
-/// The findings of stories `indices` of `outline`, in that order, checked in parallel (a
-/// story's findings depend only on its own text, theme and the configuration). A panic while
-/// reading one story costs that story's findings, not the others'.
+/// The findings of stories `indices` of `outline`, in that order. A panic while reading one
+/// story costs that story's findings, not the others'.
+///
+/// One after another, on the calling thread: checking them on rayon's threads made each
+/// thread build its own matching caches for every phrase list, which cost more memory (10 MB
+/// with 1,000 files open) and, on two cores, more time than it saved (`cargo bench --bench
+/// open`, `--bench memory`). `starling check` runs its files in parallel instead.
 pub fn check_stories(
     text: &str,
     outline: &Outline,
     indices: &[usize],
     config: &Config,
 ) -> Vec<Vec<Finding>> {
-    use rayon::prelude::*;
-    let one = |&index: &usize| {
-        isolate(
-            || format!("checking story {}", index + 1),
-            || check_story(text, outline, index, config),
-        )
-        .unwrap_or_default()
-    };
-    // A handful of stories is not worth the hand-over to other threads.
-    if indices.len() < 4 {
-        return indices.iter().map(one).collect();
-    }
-    indices.par_iter().with_min_len(2).map(one).collect()
+    indices
+        .iter()
+        .map(|&index| {
+            isolate(
+                || format!("checking story {}", index + 1),
+                || check_story(text, outline, index, config),
+            )
+            .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// The theme of `story`: its own metadata, else the file's front matter, else the default.

@@ -147,7 +147,7 @@ pub fn find(name: &str) -> Option<&'static Theme> {
 
 mod phrases;
 
-pub use phrases::{compile_pattern, expand_classes, PhraseSet};
+pub use phrases::{build_sets_at_once, compile_pattern, expand_classes, PhraseSet};
 
 #[cfg(test)]
 mod tests {

@@ -35,9 +35,19 @@ struct Patterns {
     set_after: usize,
 }
 
-/// How much text a list reads, screened, before it builds its set: a story or two stays under
-/// it (and so never compiles the patterns it does not need), a bank goes past it at once.
 const SET_AFTER: usize = 256 * 1024;
+
+/// Bytes a list reads before it builds its set, for lists made from now on: [`SET_AFTER`]
+/// unless [`build_sets_at_once`] was called.
+static SET_AFTER_NOW: AtomicUsize = AtomicUsize::new(SET_AFTER);
+
+/// Makes every list made from now on build its set when first used, without the screen. For
+/// the language server: it lives long and keeps every list, and a set is both smaller than
+/// the patterns the screen lets through and faster on a bank; the screen pays off in a process
+/// that checks a story or two and exits.
+pub fn build_sets_at_once() {
+    SET_AFTER_NOW.store(0, Ordering::Relaxed);
+}
 
 /// Which patterns a text may match.
 #[derive(Debug)]
@@ -130,7 +140,7 @@ impl PhraseSet {
         if let Some(set) = compiled.get(&key) {
             return set.clone();
         }
-        let set = Self::unshared(&key, SET_AFTER);
+        let set = Self::unshared(&key, SET_AFTER_NOW.load(Ordering::Relaxed));
         compiled.insert(key, set.clone());
         set
     }
