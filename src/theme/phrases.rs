@@ -166,7 +166,9 @@ impl PhraseSet {
     /// take too much memory, is an error the user sees at once.
     pub fn checked<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
         let set = Self::new(patterns);
-        set.inner.compile_set()?;
+        let compiled = set.inner.compile_set()?;
+        // Keep what was built (unless another thread built it meanwhile).
+        let _ = set.inner.set.set(Some(compiled));
         Ok(set)
     }
 
@@ -241,9 +243,14 @@ impl PhraseSet {
     /// The patterns `text` may match, in list order: those that do, when the list has its
     /// set; else those whose words the text holds.
     fn candidates(&self, text: &str) -> Vec<usize> {
-        if let Some(set) = self.set(text) {
-            return set.matches(text).into_iter().collect();
+        match self.set(text) {
+            Some(set) => set.matches(text).into_iter().collect(),
+            None => self.screened(text),
         }
+    }
+
+    /// The patterns whose words `text` holds, and those with no words, in list order.
+    fn screened(&self, text: &str) -> Vec<usize> {
         let screen = self.screen();
         let mut out = screen.always.clone();
         if let Some(words) = &screen.words {
@@ -264,12 +271,14 @@ impl PhraseSet {
         if self.is_empty() {
             return false;
         }
-        if let Some(set) = self.set(text) {
-            return set.is_match(text);
+        // One call to `set`, which counts the text read.
+        match self.set(text) {
+            Some(set) => set.is_match(text),
+            None => self
+                .screened(text)
+                .into_iter()
+                .any(|i| self.pattern(i).is_some_and(|p| p.is_match(text))),
         }
-        self.candidates(text)
-            .into_iter()
-            .any(|i| self.pattern(i).is_some_and(|p| p.is_match(text)))
     }
 
     /// The first match of any pattern in `text` (leftmost, then longest), as a byte range of
