@@ -97,18 +97,28 @@ pub fn heading_label(text: &str) -> Option<Vec<PartKind>> {
     })
 }
 
+// The label forms below hold at most `LABEL_CHARS` characters in group 1 or 2. The bound is
+// checked on the capture, not written as `{1,48}` in the pattern: a bounded repeat of a
+// Unicode class compiles to 48 copies of it, which took a quarter of a one-story check. The
+// groups are lazy, so the shortest label that fits is the one found either way.
+const LABEL_CHARS: usize = 48;
 static BOLD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^([*_]{1,2})[ \t]*([^*_\n]{1,48}?)[ \t]*(:?)[ \t]*[*_]{1,2}[ \t]*([:.\-–—]?)[ \t]*",
-    )
-    .expect("valid")
+    Regex::new(r"^([*_]{1,2})[ \t]*([^*_\n]+?)[ \t]*(:?)[ \t]*[*_]{1,2}[ \t]*([:.\-–—]?)[ \t]*")
+        .expect("valid")
 });
 static COLON: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([\p{L}][\p{L} '’/&()\[\]-]{0,47}?)[ \t]*:(?:[ \t]+|$)").expect("valid")
+    Regex::new(r"^([\p{L}][\p{L} '’/&()\[\]-]*?)[ \t]*:(?:[ \t]+|$)").expect("valid")
 });
-static BARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([\p{L}][\p{L} '’/&()\[\]-]{0,47}?)[ \t]*:?[ \t]*$").expect("valid")
-});
+static BARE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([\p{L}][\p{L} '’/&()\[\]-]*?)[ \t]*:?[ \t]*$").expect("valid"));
+
+/// `regex`'s captures of `line` when its group `group` is a label's length at most.
+fn label_captures<'a>(regex: &Regex, line: &'a str, group: usize) -> Option<regex::Captures<'a>> {
+    regex.captures(line).filter(|caps| {
+        caps.get(group)
+            .is_some_and(|g| g.as_str().chars().count() <= LABEL_CHARS)
+    })
+}
 
 /// Where a line sits, which decides the forms a label may take there.
 #[derive(Debug, Clone)]
@@ -130,7 +140,7 @@ pub fn line_label(line: &str, context: &LineContext) -> Option<LineLabel> {
         },
         LineContext::Paragraph => unreachable!("list forms are only built for list items"),
     };
-    if let Some(caps) = BOLD.captures(line) {
+    if let Some(caps) = label_captures(&BOLD, line, 2) {
         let text = caps[2].trim();
         let colon_inside = !caps[3].is_empty();
         let after = &caps[4];
@@ -160,7 +170,7 @@ pub fn line_label(line: &str, context: &LineContext) -> Option<LineLabel> {
             }
         }
     }
-    if let Some(caps) = COLON.captures(line) {
+    if let Some(caps) = label_captures(&COLON, line, 1) {
         let text = caps[1].trim();
         if let Some(kinds) = parse_label(text, in_list) {
             let whole = caps.get(0).map_or(0, |m| m.end());
@@ -177,7 +187,7 @@ pub fn line_label(line: &str, context: &LineContext) -> Option<LineLabel> {
             });
         }
     }
-    if let Some(caps) = BARE.captures(line) {
+    if let Some(caps) = label_captures(&BARE, line, 1) {
         let text = caps[1].trim();
         if let Some(kinds) = parse_label(text, in_list) {
             let len = line.trim_end().len();
@@ -268,6 +278,19 @@ mod tests {
         assert!(line_label("**Note:** this is not a part", &para).is_none());
         assert!(line_label("**Action** items piled up", &para).is_none());
         assert!(line_label("The team met daily.", &para).is_none());
+
+        // A label is 48 characters at most, however it is marked; accented letters count once.
+        let long = format!("Situation {}", "é".repeat(39));
+        assert_eq!(long.chars().count(), 49);
+        for line in [
+            format!("**{long}:** text"),
+            format!("{long}: text"),
+            long.clone(),
+        ] {
+            assert!(line_label(&line, &para).is_none(), "{line}");
+        }
+        let fits = format!("**Situation {}**: text", " ".repeat(30));
+        assert_eq!(line_label(&fits, &para).unwrap().kinds, vec![Situation]);
     }
 
     #[test]

@@ -145,8 +145,10 @@ pub fn find(name: &str) -> Option<&'static Theme> {
         .find(|theme| theme.name.eq_ignore_ascii_case(name.trim()))
 }
 
+mod pattern;
 mod phrases;
 
+pub use pattern::Pattern;
 pub use phrases::{build_sets_at_once, compile_pattern, expand_classes, PhraseSet};
 
 #[cfg(test)]

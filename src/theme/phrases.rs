@@ -8,6 +8,8 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
+use super::pattern::{Pattern, PATTERN_SIZE_LIMIT};
+
 /// A list of case-insensitive patterns. Each pattern is compiled the first time a text holds
 /// the words it needs: the lists hold hundreds of patterns and a story meets few of them, so a
 /// run pays for the patterns its text can match, not for all of them.
@@ -21,9 +23,20 @@ pub struct PhraseSet {
     inner: Arc<Patterns>,
 }
 
+/// A pattern's source and its two compiled forms.
+#[derive(Debug)]
+struct Entry {
+    source: String,
+    light: OnceLock<Option<Pattern>>,
+    whole: OnceLock<Option<Regex>>,
+}
+
 #[derive(Debug)]
 struct Patterns {
-    each: Vec<(String, OnceLock<Option<Regex>>)>,
+    /// Each pattern with its two compiled forms, each made when first needed: light, for the
+    /// texts the screen lets through, and whole (the `regex` crate's, fast on any length), for
+    /// the patterns the set found in a text.
+    each: Vec<Entry>,
     screen: OnceLock<Screen>,
     /// The whole list as one set, built once the list has read [`SET_AFTER`] bytes: past
     /// that, one pass of the set over a text costs less than screening it and running each
@@ -35,7 +48,7 @@ struct Patterns {
     set_after: usize,
 }
 
-const SET_AFTER: usize = 256 * 1024;
+const SET_AFTER: usize = 16 * 1024;
 
 /// Bytes a list reads before it builds its set, for lists made from now on: [`SET_AFTER`]
 /// unless [`build_sets_at_once`] was called.
@@ -59,9 +72,6 @@ struct Screen {
     /// Patterns with no words: always tried.
     always: Vec<usize>,
 }
-
-/// The most memory one compiled pattern may take; keeps a user pattern from blowing up.
-const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
 /// Every pattern list compiled so far. Each theme reads the default theme's lists and every
 /// configuration builds every theme's lists, so most lists recur; a clone of a compiled
@@ -152,7 +162,11 @@ impl PhraseSet {
             inner: Arc::new(Patterns {
                 each: patterns
                     .iter()
-                    .map(|pattern| (pattern.clone(), OnceLock::new()))
+                    .map(|pattern| Entry {
+                        source: pattern.clone(),
+                        light: OnceLock::new(),
+                        whole: OnceLock::new(),
+                    })
                     .collect(),
                 screen: OnceLock::new(),
                 set: OnceLock::new(),
@@ -182,10 +196,20 @@ impl PhraseSet {
 
     /// Pattern `index`, compiled the first time it is needed; a pattern that does not compile
     /// (the tests keep that from shipping) matches nothing.
-    fn pattern(&self, index: usize) -> Option<&Regex> {
-        let (source, compiled) = self.inner.each.get(index)?;
-        compiled
-            .get_or_init(|| compile_pattern(source).ok())
+    fn pattern(&self, index: usize) -> Option<&Pattern> {
+        let entry = self.inner.each.get(index)?;
+        entry
+            .light
+            .get_or_init(|| Pattern::new(&entry.source).ok())
+            .as_ref()
+    }
+
+    /// Pattern `index` compiled whole, for the patterns a set found.
+    fn whole(&self, index: usize) -> Option<&Regex> {
+        let entry = self.inner.each.get(index)?;
+        entry
+            .whole
+            .get_or_init(|| compile_pattern(&entry.source).ok())
             .as_ref()
     }
 
@@ -194,7 +218,7 @@ impl PhraseSet {
             let mut words = Vec::new();
             let mut owner = Vec::new();
             let mut always = Vec::new();
-            for (index, (source, _)) in self.inner.each.iter().enumerate() {
+            for (index, Entry { source, .. }) in self.inner.each.iter().enumerate() {
                 match needed_words(source) {
                     Some(needed) => {
                         owner.extend(std::iter::repeat_n(index, needed.len()));
@@ -240,12 +264,23 @@ impl PhraseSet {
             .as_ref()
     }
 
-    /// The patterns `text` may match, in list order: those that do, when the list has its
-    /// set; else those whose words the text holds.
-    fn candidates(&self, text: &str) -> Vec<usize> {
+    /// Every match of each pattern `text` may match, pattern by pattern in list order: of
+    /// those that do, when the list has its set (run whole); else of those whose words the text
+    /// holds (run light).
+    fn matches<'a>(&'a self, text: &'a str) -> Vec<std::ops::Range<usize>> {
         match self.set(text) {
-            Some(set) => set.matches(text).into_iter().collect(),
-            None => self.screened(text),
+            Some(set) => set
+                .matches(text)
+                .into_iter()
+                .filter_map(|i| self.whole(i))
+                .flat_map(|regex| regex.find_iter(text).map(|m| m.range()))
+                .collect(),
+            None => self
+                .screened(text)
+                .into_iter()
+                .filter_map(|i| self.pattern(i))
+                .flat_map(|pattern| pattern.find_iter(text))
+                .collect(),
         }
     }
 
@@ -284,14 +319,7 @@ impl PhraseSet {
     /// The first match of any pattern in `text` (leftmost, then longest), as a byte range of
     /// `text`.
     pub fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        if self.is_empty() {
-            return None;
-        }
-        self.candidates(text)
-            .into_iter()
-            .filter_map(|i| self.pattern(i)?.find(text))
-            .min_by_key(|m| (m.start(), std::cmp::Reverse(m.end())))
-            .map(|m| m.range())
+        self.find_all(text).into_iter().next()
     }
 
     /// Every match of every pattern, sorted by start.
@@ -299,12 +327,7 @@ impl PhraseSet {
         if self.is_empty() {
             return Vec::new();
         }
-        let mut out: Vec<_> = self
-            .candidates(text)
-            .into_iter()
-            .filter_map(|i| self.pattern(i))
-            .flat_map(|pattern| pattern.find_iter(text).map(|m| m.range()))
-            .collect();
+        let mut out = self.matches(text);
         out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         out.dedup_by(|b, a| b.start < a.end);
         out
@@ -313,7 +336,7 @@ impl PhraseSet {
 
 impl Patterns {
     fn compile_set(&self) -> Result<RegexSet, regex::Error> {
-        RegexSetBuilder::new(self.each.iter().map(|(pattern, _)| pattern))
+        RegexSetBuilder::new(self.each.iter().map(|entry| &entry.source))
             .case_insensitive(true)
             .size_limit(PATTERN_SIZE_LIMIT * self.each.len().max(1))
             .build()
