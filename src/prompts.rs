@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::theme::{self, Theme};
@@ -20,7 +19,8 @@ struct PromptsFile {
 
 struct Reader {
     stopwords: Vec<String>,
-    concepts: Vec<(String, Regex)>,
+    /// Each concept's phrasings, compiled light: they only ever read a prompt.
+    concepts: Vec<(String, theme::Pattern)>,
 }
 
 static READER: LazyLock<Reader> = LazyLock::new(|| {
@@ -31,7 +31,7 @@ static READER: LazyLock<Reader> = LazyLock::new(|| {
         .into_iter()
         .map(|(name, patterns)| {
             let pattern = format!("(?:{})", patterns.join("|"));
-            let regex = theme::compile_pattern(&pattern)
+            let regex = theme::Pattern::new(&pattern)
                 .unwrap_or_else(|e| panic!("themes/prompts.toml: concept {name}: {e}"));
             (name, regex)
         })
@@ -48,9 +48,13 @@ pub fn gist(prompt: &str) -> Vec<String> {
     let mut text = prompt.to_lowercase().replace('’', "'");
     let mut out: Vec<String> = Vec::new();
     for (name, regex) in &reader.concepts {
-        if regex.is_match(&text) {
+        let found: Vec<_> = regex.find_iter(&text).collect();
+        if !found.is_empty() {
             out.push(format!("<{name}>"));
-            text = regex.replace_all(&text, " ").into_owned();
+            // Each phrasing found gives way to a space.
+            for range in found.into_iter().rev() {
+                text.replace_range(range, " ");
+            }
         }
     }
     for word in text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '-') {
@@ -109,8 +113,8 @@ fn common_gist(common: &str) -> std::borrow::Cow<'static, [String]> {
 }
 
 /// A title that is itself a behavioral prompt ("Tell me about a time you failed").
-static PROMPT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W*(?:interview questions?\W+)?(?:tell (?:me|us) about|describe|give (?:me |us )?an example|walk (?:me|us) through|share a time|talk about|what (?:was|is|were|are|'s) (?:your|the (?:biggest|hardest|worst))|how do you|have you ever|can you (?:tell|describe|share))\b")
+static PROMPT_TITLE: LazyLock<theme::Pattern> = LazyLock::new(|| {
+    theme::Pattern::new(r"^\W*(?:interview questions?\W+)?(?:tell (?:me|us) about|describe|give (?:me |us )?an example|walk (?:me|us) through|share a time|talk about|what (?:was|is|were|are|'s) (?:your|the (?:biggest|hardest|worst))|how do you|have you ever|can you (?:tell|describe|share))\b")
         .expect("valid")
 });
 

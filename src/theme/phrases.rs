@@ -15,9 +15,11 @@ use super::pattern::{Pattern, PATTERN_SIZE_LIMIT};
 /// run pays for the patterns its text can match, not for all of them.
 ///
 /// In front of the patterns sits a screen: for each pattern, the literal words one of which
-/// every match contains (read from its syntax), all searched for in one Aho-Corasick pass. A
-/// pattern whose words are absent cannot match and is skipped; a pattern with no such words
-/// (it starts and ends with a class, say) is always tried.
+/// every match starts with, and those one of which every match ends with (read from its
+/// syntax), all searched for in one Aho-Corasick pass. A pattern is tried only when the text
+/// holds a word of each side it has words for: `\bi\b[^.]{0,80}\bsince\b` waits for a "since",
+/// not just an "i". A pattern with no such words on either side (it starts and ends with a
+/// class, say) is always tried.
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
     inner: Arc<Patterns>,
@@ -67,10 +69,12 @@ pub fn build_sets_at_once() {
 struct Screen {
     /// Every pattern's words, lowercase ASCII, searched for in the text with its ASCII lowered.
     words: Option<AhoCorasick>,
-    /// The pattern each word of `words` belongs to.
-    owner: Vec<usize>,
-    /// Patterns with no words: always tried.
-    always: Vec<usize>,
+    /// The pattern each word of `words` belongs to, and its side (0 for the start, 1 for the
+    /// end).
+    owner: Vec<(usize, usize)>,
+    /// For each pattern, the sides it has words for (bit 0 the start, bit 1 the end); zero for
+    /// a pattern with none, which is always tried.
+    sides: Vec<u8>,
 }
 
 /// Every pattern list compiled so far. Each theme reads the default theme's lists and every
@@ -217,15 +221,17 @@ impl PhraseSet {
         self.inner.screen.get_or_init(|| {
             let mut words = Vec::new();
             let mut owner = Vec::new();
-            let mut always = Vec::new();
+            let mut sides = Vec::with_capacity(self.inner.each.len());
             for (index, Entry { source, .. }) in self.inner.each.iter().enumerate() {
-                match needed_words(source) {
-                    Some(needed) => {
-                        owner.extend(std::iter::repeat_n(index, needed.len()));
+                let mut has = 0u8;
+                for (side, needed) in needed_words(source).into_iter().enumerate() {
+                    if let Some(needed) = needed {
+                        has |= 1 << side;
+                        owner.extend(std::iter::repeat_n((index, side), needed.len()));
                         words.extend(needed);
                     }
-                    None => always.push(index),
                 }
+                sides.push(has);
             }
             let words = (!words.is_empty())
                 .then(|| {
@@ -237,13 +243,13 @@ impl PhraseSet {
                 .flatten();
             if words.is_none() {
                 // No automaton (nothing to screen, or it could not be built): try everything.
-                always = (0..self.inner.each.len()).collect();
+                sides.iter_mut().for_each(|has| *has = 0);
                 owner.clear();
             }
             Screen {
                 words,
                 owner,
-                always,
+                sides,
             }
         })
     }
@@ -287,19 +293,18 @@ impl PhraseSet {
     /// The patterns whose words `text` holds, and those with no words, in list order.
     fn screened(&self, text: &str) -> Vec<usize> {
         let screen = self.screen();
-        let mut out = screen.always.clone();
+        let mut found = vec![0u8; screen.sides.len()];
         if let Some(words) = &screen.words {
             // The words are lowercase ASCII; lowering the text's ASCII keeps its offsets.
             let lowered = text.to_ascii_lowercase();
-            out.extend(
-                words
-                    .find_overlapping_iter(&lowered)
-                    .map(|m| screen.owner[m.pattern().as_usize()]),
-            );
+            for m in words.find_overlapping_iter(&lowered) {
+                let (index, side) = screen.owner[m.pattern().as_usize()];
+                found[index] |= 1 << side;
+            }
         }
-        out.sort_unstable();
-        out.dedup();
-        out
+        (0..screen.sides.len())
+            .filter(|&i| found[i] == screen.sides[i])
+            .collect()
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -343,51 +348,57 @@ impl Patterns {
     }
 }
 
-/// Words one of which every match of `pattern` contains, lowercase ASCII; `None` when there
-/// are none to be had (a match may hold no fixed word, or too many to list).
+/// Words one of which every match of `pattern` starts with, and words one of which every match
+/// ends with, lowercase ASCII; `None` on a side when there are none to be had (a match may
+/// start with no fixed word, or with too many to list).
 ///
-/// The words come from the pattern's prefixes or, failing those, its suffixes, read from its
-/// syntax without case folding; the case is folded by the search. A word is cut at its first
-/// non-ASCII byte, since the search folds only ASCII case: what is left is still part of every
+/// The words are read from the pattern's syntax without case folding; the case is folded by
+/// the search. A word is cut at its first non-ASCII byte (from its end, for the words a match
+/// ends with), since the search folds only ASCII case: what is left is still part of every
 /// match it stood for.
-fn needed_words(pattern: &str) -> Option<Vec<String>> {
+fn needed_words(pattern: &str) -> [Option<Vec<String>>; 2] {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
-    [ExtractKind::Prefix, ExtractKind::Suffix]
-        .into_iter()
-        .find_map(|kind| {
-            let seq = Extractor::new()
-                .kind(kind)
-                .limit_total(64)
-                .limit_class(4)
-                .extract(&hir);
-            let mut words = Vec::new();
-            for literal in seq.literals()? {
-                let bytes = literal.as_bytes();
-                let ascii = bytes
+    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else {
+        return [None, None];
+    };
+    [ExtractKind::Prefix, ExtractKind::Suffix].map(|kind| {
+        let suffix = matches!(kind, ExtractKind::Suffix);
+        let seq = Extractor::new()
+            .kind(kind)
+            .limit_total(64)
+            .limit_class(4)
+            .extract(&hir);
+        let mut words = Vec::new();
+        for literal in seq.literals()? {
+            let bytes = literal.as_bytes();
+            let ascii = if suffix {
+                bytes
+                    .iter()
+                    .rposition(|b| !b.is_ascii())
+                    .map_or(bytes, |start| &bytes[start + 1..])
+            } else {
+                bytes
                     .iter()
                     .position(|b| !b.is_ascii())
-                    .map_or(bytes, |end| &bytes[..end]);
-                // A word made only of spaces or punctuation screens nothing out.
-                if !ascii.iter().any(u8::is_ascii_alphanumeric) {
-                    return None;
-                }
-                words.push(String::from_utf8_lossy(ascii).to_ascii_lowercase());
+                    .map_or(bytes, |end| &bytes[..end])
+            };
+            // A word made only of spaces or punctuation screens nothing out.
+            if !ascii.iter().any(u8::is_ascii_alphanumeric) {
+                return None;
             }
-            // A word that holds another is redundant: where it is, the other is too.
-            words.sort_by_key(|w| (w.len(), w.clone()));
-            words.dedup();
-            let mut kept: Vec<String> = Vec::with_capacity(words.len());
-            for word in words {
-                if !kept.iter().any(|k| word.contains(k.as_str())) {
-                    kept.push(word);
-                }
+            words.push(String::from_utf8_lossy(ascii).to_ascii_lowercase());
+        }
+        // A word that holds another is redundant: where it is, the other is too.
+        words.sort_by_key(|w| (w.len(), w.clone()));
+        words.dedup();
+        let mut kept: Vec<String> = Vec::with_capacity(words.len());
+        for word in words {
+            if !kept.iter().any(|k| word.contains(k.as_str())) {
+                kept.push(word);
             }
-            (!kept.is_empty()).then_some(kept)
-        })
+        }
+        (!kept.is_empty()).then_some(kept)
+    })
 }
 
 /// Compiles one case-insensitive pattern with a bounded size.
