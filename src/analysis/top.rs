@@ -15,9 +15,9 @@ use crate::config::Config;
 use crate::rules::suppress::directives;
 use crate::rules::Finding;
 
-/// How much of a long text [`check_top`] reads: in a bank of the example stories, about twenty
+/// How much of a long text [`check_top`] reads: in a bank of the example stories, about ten
 /// stories, more than an editor shows at once.
-pub const TOP_WINDOW: usize = 32 * 1024;
+pub const TOP_WINDOW: usize = 16 * 1024;
 
 /// The first stories of a text, checked on their own.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -158,7 +158,7 @@ mod tests {
         assert!(silenced(&nested, "missing-prompt") < silenced(&plain, "missing-prompt"));
         for text in [&plain, &nested] {
             let top = check_top(text, TOP_WINDOW, &config).expect("a top");
-            assert!(top.stories >= 10, "{} stories", top.stories);
+            assert!(top.stories >= 5, "{} stories", top.stories);
             assert!(top.end <= TOP_WINDOW);
             assert!(!top.findings.is_empty());
             assert_eq!(top.findings, whole(text, &top, &config));
