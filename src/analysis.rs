@@ -15,6 +15,9 @@ use crate::rules::{self, Context, Finding};
 use crate::story::{Outline, Story};
 use crate::theme::{self, Theme};
 
+mod top;
+pub use top::{check_top, Top, TOP_WINDOW};
+
 /// The result of checking one document.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Analysis {

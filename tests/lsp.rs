@@ -9,7 +9,8 @@ use std::path::Path;
 use serde_json::{json, Value};
 use starling::Config;
 use support::{
-    action, check_view, client_view, codes, engine_view, Client, ClientSetup, Encoding, TextDoc,
+    action, check_view, client_view, codes, engine_view, findings_view, Client, ClientSetup,
+    Encoding, TextDoc,
 };
 
 const WEAK: &str = "# Launch\n\n## Situation\nWe had a launch.\n\n## Action\nI cut the tests.\n\n## Result\nWe slipped.\n";
@@ -1345,8 +1346,10 @@ I did it.
     let doc = TextDoc::new(&path, &text);
     client.open(&doc);
     // Once the document is checked (a request before that waits a second at most, and in a
-    // debug build these 2,100 stories take longer).
+    // debug build these 2,100 stories take longer). The first diagnostics of a document this
+    // long hold the stories at its top; stats answer once the check has ended.
     client.diagnostics(&doc.uri, 1);
+    stats(&mut client, &doc);
     let symbols = client.request(
         "textDocument/documentSymbol",
         json!({ "textDocument": { "uri": doc.uri } }),
@@ -1760,5 +1763,95 @@ fn a_request_waits_a_second_at_most_for_a_check() {
     let late = client.request("textDocument/documentSymbol", symbols);
     assert_eq!(late.as_array().map(Vec::len), Some(1), "{late}");
     assert!(client.hover(&doc, title).contains("Launch"));
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+/// The example stories one after another, each first title numbered, front matter left out:
+/// a bank of at least `bytes` bytes, as the benchmarks build one.
+fn example_bank(bytes: usize) -> String {
+    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/stories");
+    let mut files: Vec<_> = std::fs::read_dir(folder)
+        .expect("examples/stories")
+        .map(|entry| entry.expect("entry").path())
+        .collect();
+    files.sort();
+    let stories: Vec<String> = files
+        .iter()
+        .map(|path| {
+            let story = std::fs::read_to_string(path).expect("story");
+            match story.strip_prefix("---\n") {
+                Some(rest) => rest.split_once("\n---\n").map_or(rest, |(_, b)| b).into(),
+                None => story,
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    let mut n = 0;
+    while out.len() < bytes {
+        let mut numbered = false;
+        for line in stories[n % stories.len()].lines() {
+            out.push_str(line);
+            if !numbered && line.starts_with('#') {
+                out.push_str(&format!(" {n}"));
+                numbered = true;
+            }
+            out.push('\n');
+        }
+        out.push('\n');
+        n += 1;
+    }
+    out
+}
+
+#[test]
+fn a_big_bank_shows_its_top_stories_first_then_everything() {
+    let dir = bank();
+    let path = dir.path().join("stories/bank.md");
+    let text = example_bank(200_000);
+    write(&path, &text);
+    let mut client = start(dir.path());
+    wait_scan_end(&mut client);
+    let doc = TextDoc::new(&path, &text);
+    client.open(&doc);
+    let first = client.next_diagnostics(&doc.uri);
+    let last = client.next_diagnostics(&doc.uri);
+
+    let config = Config::default();
+    let whole = starling::check_text(&text, &config);
+    let top = starling::analysis::check_top(&text, starling::analysis::TOP_WINDOW, &config)
+        .expect("the bank is long enough to have a top");
+    // First the findings of the stories at the top, exactly as the whole check finds them.
+    let top_findings: Vec<_> = whole
+        .findings
+        .iter()
+        .filter(|f| f.story.is_some_and(|story| story < top.stories))
+        .cloned()
+        .collect();
+    assert!(top.stories >= 5, "{} stories at the top", top.stories);
+    assert!(!first.is_empty());
+    assert_eq!(
+        client_view(&first),
+        findings_view(&text, &top_findings, Encoding::Utf16)
+    );
+    // Then everything, the bank's findings too: what `starling check` reports.
+    let everything = check_view(&[&text], 0, &config, Encoding::Utf16);
+    assert!(everything.len() > engine_view(&text, &config, Encoding::Utf16).len());
+    assert!(everything.len() > first.len());
+    assert_eq!(client_view(&last), everything);
+    // Nothing after; requests see every story.
+    assert_eq!(
+        stats(&mut client, &doc)["stories"],
+        whole.outline.stories.len()
+    );
+    assert_eq!(lenses(&mut client, &doc).len(), whole.outline.stories.len());
+    client.drain();
+    let published = client
+        .seen
+        .iter()
+        .filter(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == doc.uri
+        })
+        .count();
+    assert_eq!(published, 2);
     assert_eq!(client.shutdown(), Some(0));
 }

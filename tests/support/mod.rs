@@ -315,8 +315,9 @@ impl Client {
         }
     }
 
-    /// The diagnostics published for `uri` at `version` (the last such publication wins
-    /// over the backlog: the server publishes each version at most once).
+    /// The diagnostics published for `uri` at `version` (the first such publication; the server
+    /// publishes each version once, but a big document's first check publishes the stories at
+    /// its top first).
     pub fn diagnostics(&mut self, uri: &str, version: i32) -> Vec<Value> {
         let message = self.wait_for(&format!("diagnostics of {uri} v{version}"), |m| {
             m["method"] == "textDocument/publishDiagnostics"
@@ -607,6 +608,22 @@ pub fn engine_view(
         .iter()
         .map(|f| view(&doc, f, encoding))
         .collect();
+    sort_view(&mut out);
+    out
+}
+
+/// `findings` of `text`, as the client would see them (see [`engine_view`]).
+pub fn findings_view(
+    text: &str,
+    findings: &[starling::Finding],
+    encoding: Encoding,
+) -> Vec<(String, String, u64, Value)> {
+    let doc = TextDoc {
+        uri: String::new(),
+        text: text.to_string(),
+        version: 0,
+    };
+    let mut out: Vec<_> = findings.iter().map(|f| view(&doc, f, encoding)).collect();
     sort_view(&mut out);
     out
 }

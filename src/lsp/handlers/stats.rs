@@ -23,7 +23,7 @@ pub async fn stats(
     params: StatsParams,
 ) -> Result<Option<serde_json::Value>> {
     let uri = params.text_document.uri;
-    Ok(session.stats(&uri).map(|(stats, stories, hot)| {
+    Ok(session.stats(&uri).await.map(|(stats, stories, hot)| {
         serde_json::json!({
             "stories": stories,
             "hot": hot,

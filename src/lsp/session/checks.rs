@@ -3,9 +3,14 @@
 //! A check costs what the edits since the last check touched: it takes the last snapshot's
 //! tree and [`IncrementalAnalysis`], reparses once for the whole pending edit, and updates the
 //! analysis, which re-checks only the stories the edit reached and keeps the cards and bank
-//! summaries of every other story, moved by the edit. Then it makes the cards the edit left to
-//! make, so that requests answer at once. A scheduled check that finds a newer version waiting
-//! after its reparse stops there and leaves its work to the next.
+//! summaries of every other story, moved by the edit. Its findings are published; then
+//! [`Snapshot::make_cards`] makes the cards the edit left to make, so that requests answer at
+//! once. A scheduled check that finds a newer version waiting after its reparse stops there
+//! and leaves its work to the next.
+//!
+//! A scheduled check that analyses a document over [`TOP_FROM`] from scratch (on opening it,
+//! say) first checks the stories at its top ([`check_top`]) and hands their findings over, to
+//! be published at once; the whole check's publish replaces them.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::Ordering;
@@ -16,10 +21,19 @@ use ropey::Rope;
 use super::scheduling::Job;
 use super::snapshot::Hot;
 use super::{Pending, Snapshot, Text};
+use crate::analysis::{check_top, isolate, TOP_WINDOW};
 use crate::assist::FileSummary;
 use crate::document::Document;
 use crate::incremental::{Change, IncrementalAnalysis};
 use crate::workspace::{self, Verdict};
+
+/// The size from which a document analysed from scratch has the stories at its top checked
+/// and published first.
+pub(super) const TOP_FROM: usize = 64 * 1024;
+
+/// Where a check hands the findings of the stories at the top of a document, as a snapshot
+/// that holds only them, to publish before the whole check ends.
+pub(super) type TopSender = tokio::sync::mpsc::UnboundedSender<Snapshot>;
 
 /// What one check did, for `starling/stats`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -83,8 +97,13 @@ fn slow_for_tests() {
 
 /// Checks one document version, from the last checked version when there is one. Runs on a
 /// blocking thread; a panic becomes an error. Also returns the document's bank summary when it
-/// is a story file.
-pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
+/// is a story file. The cards are left to [`Snapshot::make_cards`]. With `top`, a document
+/// over [`TOP_FROM`] analysed from scratch has the stories at its top checked first, and their
+/// findings sent there.
+pub(super) fn run_job(
+    job: Job,
+    top: Option<TopSender>,
+) -> Result<(Snapshot, Work, Option<FileSummary>), String> {
     slow_for_tests();
     catch_unwind(AssertUnwindSafe(|| {
         let large = job.text.len_bytes() as u64 > job.config.max_file_size();
@@ -114,6 +133,15 @@ pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>),
             return (snapshot, work, None);
         }
         let previous = job.previous.map(Snapshot::into_parts).unwrap_or_default();
+        let from_scratch = previous.analysis.is_none()
+            || previous.epoch != job.epoch
+            || job.pending == Pending::Reset
+            || previous.lag == Pending::Reset;
+        if let Some(top) = top.filter(|_| from_scratch && job.text.len_bytes() > TOP_FROM) {
+            if let Some(first) = check_the_top(&snapshot, by_path) {
+                let _ = top.send(first);
+            }
+        }
         let (document, change) = bring_up_to_date(previous.document, job.pending, &job.text);
         // One rope for the open document, the snapshot and the tree's text.
         snapshot.text = Text::Rope(document.rope().clone());
@@ -140,25 +168,20 @@ pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>),
 
         let analysis = previous.analysis.filter(|_| previous.epoch == job.epoch);
         // The analysis brought up to date, what changed, and how many cards it had made.
-        let (analysis, change, made) = match (analysis, &pending) {
-            (Some(analysis), Pending::Nothing) => {
-                let made = analysis.cards_made();
-                (analysis, Change::Unchanged, made)
-            }
+        let (analysis, change) = match (analysis, &pending) {
+            (Some(analysis), Pending::Nothing) => (analysis, Change::Unchanged),
             (Some(mut analysis), Pending::Edit(edit)) => {
-                let made = analysis.cards_made();
                 let change = analysis.update(&document, edit);
-                (analysis, change, made)
+                (analysis, change)
             }
             (Some(mut analysis), Pending::Reset) => {
-                let made = analysis.cards_made();
                 let change = analysis.reset(&document);
-                (analysis, change, made)
+                (analysis, change)
             }
             (None, _) => {
                 let analysis = IncrementalAnalysis::new(&document, job.config.clone());
                 let change = analysis.last_change().clone();
-                (analysis, change, 0)
+                (analysis, change)
             }
         };
         if change != Change::Unchanged {
@@ -174,25 +197,62 @@ pub(super) fn run_job(job: Job) -> Result<(Snapshot, Work, Option<FileSummary>),
             Arc::default()
         };
         snapshot.stories = analysis.outline().stories.len();
-        let summary = snapshot.is_story.then(|| {
-            // Make here the cards the change left to make, so that requests find them all.
-            analysis.cards().for_each(drop);
-            work.cards_built = analysis.cards_made() - made;
-            analysis.summary()
-        });
+        let summary = snapshot.is_story.then(|| analysis.summary());
         snapshot.hot = Some(Box::new(Hot {
             document,
             analysis: Some(analysis),
         }));
         (snapshot, work, summary)
     }))
-    .map_err(|panic| {
-        panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_string())
+    .map_err(panic_text)
+}
+
+/// `snapshot` (a check's start: no findings yet) with the findings of the stories at the top
+/// of its text, when it is a story file and the top settles some stories. A panic costs only
+/// this.
+fn check_the_top(snapshot: &Snapshot, by_path: bool) -> Option<Snapshot> {
+    let Text::Rope(rope) = &snapshot.text else {
+        return None;
+    };
+    // Enough of the text for the window, whole characters.
+    let head = rope
+        .slice(..rope.byte_to_char(rope.len_bytes().min(TOP_FROM)))
+        .to_string();
+    let top = isolate(
+        || "checking the stories at the top".to_string(),
+        || check_top(&head, TOP_WINDOW, &snapshot.config),
+    )
+    .flatten()?;
+    (by_path || top.holds_stories).then(|| Snapshot {
+        version: snapshot.version,
+        generation: snapshot.generation,
+        text: snapshot.text.clone(),
+        bom: snapshot.bom,
+        config: snapshot.config.clone(),
+        epoch: snapshot.epoch,
+        is_story: true,
+        large: snapshot.large,
+        analysed: true,
+        findings: Arc::new(top.findings),
+        stories: top.stories,
+        hot: None,
+        lag: Pending::Nothing,
+        parked: false,
     })
+}
+
+/// Makes the cards a check left to make; how many it made. Run on the check's lane after its
+/// findings are published; a panic costs the cards, which requests then make when asked.
+pub(super) fn make_cards(snapshot: &Snapshot) -> u64 {
+    catch_unwind(AssertUnwindSafe(|| snapshot.make_cards())).unwrap_or(0)
+}
+
+fn panic_text(panic: Box<dyn std::any::Any + Send>) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_string())
 }
 
 #[cfg(test)]

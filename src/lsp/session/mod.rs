@@ -209,7 +209,11 @@ impl Session {
 
     /// How much work the checks of `uri` did, `None` for a document that is not open.
     /// Also returns how many stories the document holds and whether it is hot.
-    pub fn stats(&self, uri: &Uri) -> Option<(DocStats, usize, bool)> {
+    pub async fn stats(&self, uri: &Uri) -> Option<(DocStats, usize, bool)> {
+        // A check under way counts once it has ended: its findings are published before it
+        // makes the cards and stores what it did.
+        let checking = self.state().docs.get(uri)?.checking.clone();
+        drop(checking.lock().await);
         let state = self.state();
         let doc = state.docs.get(uri)?;
         let stories = doc

@@ -13,6 +13,16 @@ use crate::rules::Finding;
 impl Session {
     /// Pushes `snapshot`'s diagnostics unless a newer generation exists or the client pulls.
     pub async fn publish(&self, uri: &Uri, snapshot: &Snapshot) {
+        self.publish_with(uri, snapshot, true).await;
+    }
+
+    /// Pushes the findings of the stories at the top of a document, which a check found
+    /// first: without the bank's findings, which only the whole check's publish carries.
+    pub(super) async fn publish_top(&self, uri: &Uri, top: &Snapshot) {
+        self.publish_with(uri, top, false).await;
+    }
+
+    async fn publish_with(&self, uri: &Uri, snapshot: &Snapshot, with_bank: bool) {
         let _guard = self.publish_lock.lock().await;
         let current = |state: &State| {
             !state.flags.pull_diagnostics
@@ -26,7 +36,12 @@ impl Session {
             if !current(&state) {
                 return;
             }
-            (state.encoding, self.bank_findings_for(&state, uri))
+            let bank = if with_bank {
+                self.bank_findings_for(&state, uri)
+            } else {
+                Vec::new()
+            };
+            (state.encoding, bank)
         };
         // Converted without the state lock, which the changes that follow need.
         let diagnostics = snapshot.diagnostics(encoding, &bank);

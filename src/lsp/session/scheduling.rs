@@ -23,7 +23,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::Uri;
 
 use super::super::from_lsp;
-use super::checks::run_job;
+use super::checks::{make_cards, run_job};
 use super::{Level, Pending, Session, Snapshot};
 use crate::config::Config;
 use crate::workspace::{self, Verdict};
@@ -78,8 +78,12 @@ impl Session {
             if delay > 0 {
                 tokio::time::sleep(Duration::from_millis(delay)).await;
             }
-            if let Some(snapshot) = this.check(&uri, Some(generation), false).await {
-                this.publish(&uri, &snapshot).await;
+            if let Some((snapshot, published)) =
+                this.check(&uri, Some(generation), false, true).await
+            {
+                if !published {
+                    this.publish(&uri, &snapshot).await;
+                }
             }
             this.flush_config_reports().await;
         });
@@ -118,9 +122,9 @@ impl Session {
         let this = self.clone();
         let target = uri.clone();
         let checking = tokio::spawn(async move {
-            let snapshot = this.check(&target, None, warm).await;
+            let snapshot = this.check(&target, None, warm, false).await;
             this.flush_config_reports().await;
-            snapshot
+            snapshot.map(|(snapshot, _)| snapshot)
         });
         match tokio::time::timeout(REQUEST_WAIT, checking).await {
             Ok(done) => done.ok().flatten(),
@@ -142,13 +146,17 @@ impl Session {
 
     /// Checks the current version of `uri` on a blocking thread, starting from the last
     /// check's analysis. With `only`, gives up unless that generation is still the newest.
-    /// With `warm`, a current but cold snapshot is analysed again from scratch.
+    /// With `warm`, a current but cold snapshot is analysed again from scratch. With `publish`,
+    /// the check publishes what it finds as soon as it is found: the findings of the stories
+    /// at the top of a big document analysed from scratch first, then every finding, before
+    /// the cards are made; says whether it published the snapshot it returns.
     async fn check(
         self: &Arc<Self>,
         uri: &Uri,
         only: Option<u64>,
         warm: bool,
-    ) -> Option<Arc<Snapshot>> {
+        publish: bool,
+    ) -> Option<(Arc<Snapshot>, bool)> {
         let path = from_lsp::path(uri);
         let (config, _) = self.config_for(path.as_deref());
         let (checking, large, big) = {
@@ -187,7 +195,7 @@ impl Session {
             if let Some(snapshot) = &doc.snapshot {
                 let current = snapshot.readable() && snapshot.generation == doc.generation;
                 if current && (!warm || snapshot.warm()) {
-                    return Some(snapshot.clone());
+                    return Some((snapshot.clone(), false));
                 }
             }
             let verdict = path.as_deref().map_or(Verdict::NotStories, |p| {
@@ -216,7 +224,28 @@ impl Session {
             };
             break (job, doc.opened);
         };
-        let outcome = match lane.run(move || run_job(job)).await {
+        // The findings of the stories at the top, published as soon as they are found, and
+        // always before the whole check's.
+        let (top, early) = if publish {
+            let (top, mut found) = tokio::sync::mpsc::unbounded_channel::<Snapshot>();
+            let this = self.clone();
+            let target = uri.clone();
+            let early = tokio::spawn(async move {
+                if let Some(first) = found.recv().await {
+                    if this.is_open_as(&target, opened) {
+                        this.publish_top(&target, &first).await;
+                    }
+                }
+            });
+            (Some(top), Some(early))
+        } else {
+            (None, None)
+        };
+        let outcome = lane.run(move || run_job(job, top)).await;
+        if let Some(early) = early {
+            let _ = early.await;
+        }
+        let outcome = match outcome {
             Some(Ok(done)) => Ok(done),
             Some(Err(message)) => Err(format!("checking {} panicked: {message}", uri.as_str())),
             None => Err(format!(
@@ -224,9 +253,23 @@ impl Session {
                 uri.as_str()
             )),
         };
-        let (snapshot, summary) = match outcome {
-            Ok((snapshot, work, summary)) => {
+        let (snapshot, published) = match outcome {
+            Ok((snapshot, mut work, summary)) => {
                 let snapshot = Arc::new(snapshot);
+                let mut published = false;
+                if snapshot.readable() && self.is_open_as(uri, opened) {
+                    // The bank findings first, which the publish reads; then the findings;
+                    // then the cards, which requests wait for.
+                    if let (Some(summary), Some(path)) = (summary, from_lsp::path(uri)) {
+                        self.update_summary(path, summary);
+                    }
+                    if publish {
+                        self.publish(uri, &snapshot).await;
+                        published = true;
+                    }
+                    let cards = snapshot.clone();
+                    work.cards_built = lane.run(move || make_cards(&cards)).await.unwrap_or(0);
+                }
                 let mut state = self.state();
                 let doc = state.docs.get_mut(uri).filter(|doc| doc.opened == opened)?;
                 doc.snapshot = Some(snapshot.clone());
@@ -248,7 +291,7 @@ impl Session {
                 if !snapshot.readable() {
                     return None;
                 }
-                (snapshot, summary)
+                (snapshot, published)
             }
             Err(message) => {
                 if let Some(doc) = self
@@ -265,10 +308,15 @@ impl Session {
                 return None;
             }
         };
-        if let (Some(summary), Some(path)) = (summary, from_lsp::path(uri)) {
-            self.update_summary(path, summary);
-        }
-        Some(snapshot)
+        Some((snapshot, published))
+    }
+
+    /// Whether `uri` is still open as the opening numbered `opened`.
+    fn is_open_as(&self, uri: &Uri, opened: u64) -> bool {
+        self.state()
+            .docs
+            .get(uri)
+            .is_some_and(|doc| doc.opened == opened)
     }
 
     /// Re-checks every open document with the current configuration. Push clients get the

@@ -133,6 +133,17 @@ impl Snapshot {
         self.analysis().filter(|_| self.is_story)
     }
 
+    /// Makes every card the check left to make, so that requests find them all; how many it
+    /// made.
+    pub(super) fn make_cards(&self) -> u64 {
+        let Some(analysis) = self.story_analysis() else {
+            return 0;
+        };
+        let made = analysis.cards_made();
+        analysis.cards().for_each(drop);
+        analysis.cards_made() - made
+    }
+
     /// The card of story `index`; `None` for a cold document.
     pub fn card(&self, index: usize) -> Option<StoryCard> {
         self.story_analysis()?.card(index).cloned()
