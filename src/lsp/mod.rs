@@ -37,9 +37,8 @@ const CONCURRENCY: usize = 64;
 pub fn run(log_level: &str) -> anyhow::Result<ExitCode> {
     let level = Level::parse(log_level);
     one_malloc_arena();
-    // A long-lived server keeps every phrase list: whole sets cost less memory than the
-    // patterns the screen lets through, and match a bank faster.
-    crate::theme::build_sets_at_once();
+    // Keystrokes never wait for a phrase list's set: it is built beside them.
+    crate::theme::build_sets_in_background();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(4)

@@ -149,7 +149,7 @@ mod pattern;
 mod phrases;
 
 pub use pattern::Pattern;
-pub use phrases::{build_sets_at_once, compile_pattern, expand_classes, PhraseSet};
+pub use phrases::{build_sets_in_background, compile_pattern, expand_classes, PhraseSet};
 
 #[cfg(test)]
 mod tests {

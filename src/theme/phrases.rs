@@ -1,7 +1,7 @@
 //! Phrase lists: the patterns rules match, compiled when a text first needs them.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -48,20 +48,23 @@ struct Patterns {
     read: AtomicUsize,
     /// [`SET_AFTER`], but in tests.
     set_after: usize,
+    /// Whether the set is built on a thread of its own, the patterns serving meanwhile.
+    in_background: bool,
+    /// Whether that thread was started.
+    building: AtomicBool,
 }
 
 const SET_AFTER: usize = 16 * 1024;
 
-/// Bytes a list reads before it builds its set, for lists made from now on: [`SET_AFTER`]
-/// unless [`build_sets_at_once`] was called.
-static SET_AFTER_NOW: AtomicUsize = AtomicUsize::new(SET_AFTER);
+/// Whether lists made from now on build their sets on a thread of their own.
+static IN_BACKGROUND: AtomicBool = AtomicBool::new(false);
 
-/// Makes every list made from now on build its set when first used, without the screen. For
-/// the language server: it lives long and keeps every list, and a set is both smaller than
-/// the patterns the screen lets through and faster on a bank; the screen pays off in a process
-/// that checks a story or two and exits.
-pub fn build_sets_at_once() {
-    SET_AFTER_NOW.store(0, Ordering::Relaxed);
+/// Makes every list made from now on build its set on a thread of its own, once it has read
+/// [`SET_AFTER`] bytes, and serve from its light patterns until the set is ready. For the
+/// language server: a set takes a few hundred milliseconds to build, which a keystroke
+/// should not wait for; a process that checks files and exits waits for it instead.
+pub fn build_sets_in_background() {
+    IN_BACKGROUND.store(true, Ordering::Relaxed);
 }
 
 /// Which patterns a text may match.
@@ -154,7 +157,10 @@ impl PhraseSet {
         if let Some(set) = compiled.get(&key) {
             return set.clone();
         }
-        let set = Self::unshared(&key, SET_AFTER_NOW.load(Ordering::Relaxed));
+        let mut set = Self::unshared(&key, SET_AFTER);
+        if let Some(patterns) = Arc::get_mut(&mut set.inner) {
+            patterns.in_background = IN_BACKGROUND.load(Ordering::Relaxed);
+        }
         compiled.insert(key, set.clone());
         set
     }
@@ -176,6 +182,8 @@ impl PhraseSet {
                 set: OnceLock::new(),
                 read: AtomicUsize::new(0),
                 set_after,
+                in_background: false,
+                building: AtomicBool::new(false),
             }),
         }
     }
@@ -263,6 +271,24 @@ impl PhraseSet {
         let read = patterns.read.fetch_add(text.len(), Ordering::Relaxed) + text.len();
         if read < patterns.set_after {
             return None;
+        }
+        if patterns.in_background {
+            if !patterns.building.swap(true, Ordering::AcqRel) {
+                let inner = Arc::clone(patterns);
+                let spawned = std::thread::Builder::new()
+                    .name("starling-phrase-set".into())
+                    .spawn(move || {
+                        let _ = inner.set.set(inner.compile_set().ok());
+                    });
+                if spawned.is_err() {
+                    // No thread to be had: build it here, as a one-shot process does.
+                    return patterns
+                        .set
+                        .get_or_init(|| patterns.compile_set().ok())
+                        .as_ref();
+                }
+            }
+            return patterns.set.get().and_then(Option::as_ref);
         }
         patterns
             .set
