@@ -145,8 +145,10 @@ pub fn find(name: &str) -> Option<&'static Theme> {
         .find(|theme| theme.name.eq_ignore_ascii_case(name.trim()))
 }
 
+mod classes;
 mod pattern;
 mod phrases;
+mod screen_words;
 
 pub use pattern::Pattern;
 pub use phrases::{build_sets_in_background, compile_pattern, expand_classes, PhraseSet};

@@ -4,11 +4,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
+use super::pattern::{Pattern, PATTERN_SIZE_LIMIT};
+use super::{classes, screen_words};
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use serde::Deserialize;
-
-use super::pattern::{Pattern, PATTERN_SIZE_LIMIT};
 
 /// A list of case-insensitive patterns. Each pattern is compiled the first time a text holds
 /// the words it needs: the lists hold hundreds of patterns and a story meets few of them, so a
@@ -86,63 +85,13 @@ struct Screen {
 static COMPILED: LazyLock<Mutex<HashMap<Vec<String>, PhraseSet>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// Word classes that patterns name as `{class}`: broad sets of words a reader groups
-/// together (people other than the teller, circumstances, habits), read from
-/// `themes/words.toml`.
-static WORD_CLASSES: LazyLock<BTreeMap<String, String>> = LazyLock::new(|| {
-    #[derive(Deserialize)]
-    struct WordsFile {
-        classes: BTreeMap<String, Vec<String>>,
-    }
-    let file: WordsFile = toml::from_str(include_str!("../../themes/words.toml"))
-        .expect("themes/words.toml is valid");
-    // A class may name classes defined before it (in name order) or after it: expand until
-    // nothing changes, a few rounds at most.
-    let mut raw: BTreeMap<String, String> = file
-        .classes
-        .into_iter()
-        .map(|(name, words)| (name, format!("(?:{})", words.join("|"))))
-        .collect();
-    for _ in 0..4 {
-        let snapshot = raw.clone();
-        for value in raw.values_mut() {
-            *value = expand_with(value, &snapshot);
-        }
-    }
-    raw
-});
+/// The word classes of `themes/words.toml`, written out.
+static WORD_CLASSES: LazyLock<BTreeMap<String, String>> =
+    LazyLock::new(|| classes::read_classes(include_str!("../../themes/words.toml")));
 
 /// `pattern` with every `{class}` written out as its alternatives.
 pub fn expand_classes(pattern: &str) -> String {
-    expand_with(pattern, &WORD_CLASSES)
-}
-
-fn expand_with(pattern: &str, classes: &BTreeMap<String, String>) -> String {
-    if !pattern.contains('{') {
-        return pattern.to_string();
-    }
-    let mut out = String::with_capacity(pattern.len());
-    let mut rest = pattern;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let name_len = after
-            .find(|c: char| !(c.is_ascii_lowercase() || c == '-'))
-            .unwrap_or(after.len());
-        let name = &after[..name_len];
-        match classes.get(name) {
-            Some(words) if after[name_len..].starts_with('}') && !name.is_empty() => {
-                out.push_str(words);
-                rest = &after[name_len + 1..];
-            }
-            _ => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    classes::expand_with(pattern, &WORD_CLASSES)
 }
 
 impl PhraseSet {
@@ -374,58 +323,21 @@ impl Patterns {
     }
 }
 
-/// Words one of which every match of `pattern` starts with, and words one of which every match
-/// ends with, lowercase ASCII; `None` on a side when there are none to be had (a match may
-/// start with no fixed word, or with too many to list).
-///
-/// The words are read from the pattern's syntax without case folding; the case is folded by
-/// the search. A word is cut at its first non-ASCII byte (from its end, for the words a match
-/// ends with), since the search folds only ASCII case: what is left is still part of every
-/// match it stood for.
+/// The screen words of `pattern` (see [`screen_words::needed_words`]): for a built-in pattern,
+/// as `build.rs` read them; else read now.
 fn needed_words(pattern: &str) -> [Option<Vec<String>>; 2] {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let Ok(hir) = regex_syntax::ParserBuilder::new().build().parse(pattern) else {
-        return [None, None];
-    };
-    [ExtractKind::Prefix, ExtractKind::Suffix].map(|kind| {
-        let suffix = matches!(kind, ExtractKind::Suffix);
-        let seq = Extractor::new()
-            .kind(kind)
-            .limit_total(64)
-            .limit_class(4)
-            .extract(&hir);
-        let mut words = Vec::new();
-        for literal in seq.literals()? {
-            let bytes = literal.as_bytes();
-            let ascii = if suffix {
-                bytes
-                    .iter()
-                    .rposition(|b| !b.is_ascii())
-                    .map_or(bytes, |start| &bytes[start + 1..])
-            } else {
-                bytes
-                    .iter()
-                    .position(|b| !b.is_ascii())
-                    .map_or(bytes, |end| &bytes[..end])
-            };
-            // A word made only of spaces or punctuation screens nothing out.
-            if !ascii.iter().any(u8::is_ascii_alphanumeric) {
-                return None;
-            }
-            words.push(String::from_utf8_lossy(ascii).to_ascii_lowercase());
-        }
-        // A word that holds another is redundant: where it is, the other is too.
-        words.sort_by_key(|w| (w.len(), w.clone()));
-        words.dedup();
-        let mut kept: Vec<String> = Vec::with_capacity(words.len());
-        for word in words {
-            if !kept.iter().any(|k| word.contains(k.as_str())) {
-                kept.push(word);
-            }
-        }
-        (!kept.is_empty()).then_some(kept)
-    })
+    match BUILTIN_WORDS.binary_search_by(|(p, _)| (*p).cmp(pattern)) {
+        Ok(i) => BUILTIN_WORDS[i]
+            .1
+            .map(|side| side.map(|words| words.iter().map(|w| (*w).to_string()).collect())),
+        Err(_) => screen_words::needed_words(pattern),
+    }
 }
+
+/// Every built-in pattern (every string of `themes/`, classes written out) with its screen
+/// words, sorted by pattern; made by `build.rs`.
+static BUILTIN_WORDS: &[(&str, [Option<&[&str]>; 2])] =
+    include!(concat!(env!("OUT_DIR"), "/screen_words.rs"));
 
 /// Compiles one case-insensitive pattern with a bounded size.
 pub fn compile_pattern(pattern: &str) -> Result<Regex, regex::Error> {
@@ -440,6 +352,20 @@ mod tests {
     use super::*;
     use crate::story::PartKind;
     use crate::theme::{builtin, PARTS};
+    /// Every built-in phrase list: the themes' and the parts'.
+    fn builtin_lists() -> Vec<Vec<String>> {
+        let mut lists: Vec<Vec<String>> = Vec::new();
+        for theme in builtin() {
+            lists.extend(theme.phrases.values().cloned());
+            lists.extend(theme.follow_ups.iter().map(|f| f.answers.clone()));
+        }
+        for kind in PartKind::ALL {
+            lists.push(PARTS.spec(kind).cues.clone());
+            lists.push(PARTS.spec(kind).substance.clone());
+        }
+        lists
+    }
+
     #[test]
     fn a_list_compiles_when_first_used_and_a_bad_user_list_is_an_error() {
         let set = PhraseSet::new(&["\\bwe\\s+shipped\\b"]);
@@ -480,15 +406,7 @@ mod tests {
             "the corpus was read ({} texts)",
             texts.len()
         );
-        let mut lists: Vec<Vec<String>> = Vec::new();
-        for theme in builtin() {
-            lists.extend(theme.phrases.values().cloned());
-            lists.extend(theme.follow_ups.iter().map(|f| f.answers.clone()));
-        }
-        for kind in PartKind::ALL {
-            lists.push(PARTS.spec(kind).cues.clone());
-            lists.push(PARTS.spec(kind).substance.clone());
-        }
+        let lists = builtin_lists();
         for list in lists {
             let expanded: Vec<String> = list.iter().map(|p| expand_classes(p)).collect();
             let plain: Vec<Regex> = expanded
@@ -517,6 +435,34 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_words_read_at_build_time_are_the_words_read_now_for_every_built_in_pattern() {
+        assert!(BUILTIN_WORDS.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
+        for (pattern, _) in BUILTIN_WORDS {
+            let now = screen_words::needed_words(pattern);
+            let table = needed_words(pattern);
+            assert_eq!(table, now, "{pattern}");
+        }
+        // Every pattern a built-in list holds is in the table.
+        let lists = builtin_lists();
+        for pattern in lists.iter().flatten().map(|p| expand_classes(p)) {
+            assert!(
+                BUILTIN_WORDS
+                    .binary_search_by(|(p, _)| (*p).cmp(pattern.as_str()))
+                    .is_ok(),
+                "{pattern}"
+            );
+        }
+        // A pattern of the user's is read when first met.
+        assert_eq!(
+            needed_words(r"\bshipped late\b"),
+            [
+                Some(vec!["shipped late".to_string()]),
+                Some(vec!["shipped late".to_string()])
+            ]
+        );
     }
 
     #[test]
