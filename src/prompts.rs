@@ -4,8 +4,8 @@
 //!
 //! The framing words and the phrasings of each concept are data, in `themes/prompts.toml`.
 
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{LazyLock, Mutex};
 
 use serde::Deserialize;
 
@@ -42,8 +42,28 @@ static READER: LazyLock<Reader> = LazyLock::new(|| {
     }
 });
 
+/// Gists already read, by prompt: a bank's prompts are read again at every check of it.
+static GISTS: LazyLock<Mutex<HashMap<String, Vec<String>>>> =
+    LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// How many gists [`GISTS`] keeps before it starts afresh.
+const GISTS_KEPT: usize = 4096;
+
 /// What a prompt asks about: its concepts and content words, framing words left out.
 pub fn gist(prompt: &str) -> Vec<String> {
+    if let Some(found) = GISTS.lock().unwrap_or_else(|e| e.into_inner()).get(prompt) {
+        return found.clone();
+    }
+    let read = read_gist(prompt);
+    let mut kept = GISTS.lock().unwrap_or_else(|e| e.into_inner());
+    if kept.len() >= GISTS_KEPT {
+        kept.clear();
+    }
+    kept.insert(prompt.to_string(), read.clone());
+    read
+}
+
+fn read_gist(prompt: &str) -> Vec<String> {
     let reader = &*READER;
     let mut text = prompt.to_lowercase().replace('’', "'");
     let mut out: Vec<String> = Vec::new();

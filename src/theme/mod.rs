@@ -151,7 +151,10 @@ mod phrases;
 mod screen_words;
 
 pub use pattern::Pattern;
-pub use phrases::{build_sets_in_background, compile_pattern, expand_classes, PhraseSet};
+pub use phrases::{
+    build_sets_in_background, build_used_sets_in_background, compile_pattern, expand_classes,
+    PhraseSet,
+};
 
 #[cfg(test)]
 mod tests {

@@ -50,6 +50,10 @@ impl Session {
         }
         self.send_diagnostics(uri, diagnostics, Some(snapshot.version))
             .await;
+        if with_bank {
+            // A whole check is out: the phrase lists it used may build their sets now.
+            crate::theme::build_used_sets_in_background();
+        }
     }
 
     /// Publishes `diagnostics` under the URI the client sent for `uri`, to the letter.
