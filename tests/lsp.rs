@@ -2,6 +2,8 @@
 //! diagnostics, take code actions and apply their edits, hover, outline, lenses, completion,
 //! configuration, the story bank.
 
+#[path = "../benches/support/stories.rs"]
+mod example_bank;
 mod support;
 
 use std::path::Path;
@@ -1766,48 +1768,11 @@ fn a_request_waits_a_second_at_most_for_a_check() {
     assert_eq!(client.shutdown(), Some(0));
 }
 
-/// The example stories one after another, each first title numbered, front matter left out:
-/// a bank of at least `bytes` bytes, as the benchmarks build one.
-fn example_bank(bytes: usize) -> String {
-    let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/stories");
-    let mut files: Vec<_> = std::fs::read_dir(folder)
-        .expect("examples/stories")
-        .map(|entry| entry.expect("entry").path())
-        .collect();
-    files.sort();
-    let stories: Vec<String> = files
-        .iter()
-        .map(|path| {
-            let story = std::fs::read_to_string(path).expect("story");
-            match story.strip_prefix("---\n") {
-                Some(rest) => rest.split_once("\n---\n").map_or(rest, |(_, b)| b).into(),
-                None => story,
-            }
-        })
-        .collect();
-    let mut out = String::new();
-    let mut n = 0;
-    while out.len() < bytes {
-        let mut numbered = false;
-        for line in stories[n % stories.len()].lines() {
-            out.push_str(line);
-            if !numbered && line.starts_with('#') {
-                out.push_str(&format!(" {n}"));
-                numbered = true;
-            }
-            out.push('\n');
-        }
-        out.push('\n');
-        n += 1;
-    }
-    out
-}
-
 #[test]
 fn a_big_bank_shows_its_top_stories_first_then_everything() {
     let dir = bank();
     let path = dir.path().join("stories/bank.md");
-    let text = example_bank(200_000);
+    let text = example_bank::bank(200_000);
     write(&path, &text);
     let mut client = start(dir.path());
     wait_scan_end(&mut client);

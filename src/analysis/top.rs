@@ -79,48 +79,27 @@ pub fn check_top(text: &str, window: usize, config: &Config) -> Option<Top> {
 }
 
 #[cfg(test)]
+#[path = "../../benches/support/stories.rs"]
+mod example_bank;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::check_text;
 
-    /// The example stories one after another, each title numbered, as the benchmarks build a
-    /// bank; `level` is the titles' level.
+    /// The benchmarks' bank of the example stories, each story's title (its one `#` line)
+    /// at `level`.
     fn bank(bytes: usize, level: usize) -> String {
-        let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/stories");
-        let mut files: Vec<_> = std::fs::read_dir(folder)
-            .expect("examples/stories")
-            .map(|entry| entry.expect("entry").path())
-            .collect();
-        files.sort();
-        let stories: Vec<String> = files
-            .iter()
-            .map(|path| {
-                let story = std::fs::read_to_string(path).expect("story");
-                match story.strip_prefix("---\n") {
-                    Some(rest) => rest.split_once("\n---\n").map_or(rest, |(_, b)| b).into(),
-                    None => story,
-                }
-            })
-            .collect();
         let mut out = String::new();
-        let mut n = 0;
-        while out.len() < bytes {
-            let mut numbered = false;
-            for line in stories[n % stories.len()].lines() {
-                match line.strip_prefix('#').filter(|_| !numbered) {
-                    Some(rest) => {
-                        out.push_str(&"#".repeat(level - 1));
-                        out.push('#');
-                        out.push_str(rest.trim_start_matches('#'));
-                        out.push_str(&format!(" {n}"));
-                        numbered = true;
-                    }
-                    None => out.push_str(line),
-                }
-                out.push('\n');
+        for line in example_bank::bank(bytes).lines() {
+            if let Some(rest) = line.strip_prefix("# ") {
+                out.push_str(&"#".repeat(level));
+                out.push(' ');
+                out.push_str(rest);
+            } else {
+                out.push_str(line);
             }
             out.push('\n');
-            n += 1;
         }
         out
     }

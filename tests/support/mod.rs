@@ -597,19 +597,7 @@ pub fn engine_view(
     config: &starling::Config,
     encoding: Encoding,
 ) -> Vec<(String, String, u64, Value)> {
-    let doc = TextDoc {
-        uri: String::new(),
-        text: text.to_string(),
-        version: 0,
-    };
-    let analysis = starling::check_text(text, config);
-    let mut out: Vec<_> = analysis
-        .findings
-        .iter()
-        .map(|f| view(&doc, f, encoding))
-        .collect();
-    sort_view(&mut out);
-    out
+    findings_view(text, &starling::check_text(text, config).findings, encoding)
 }
 
 /// `findings` of `text`, as the client would see them (see [`engine_view`]).
