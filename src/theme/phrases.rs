@@ -88,7 +88,7 @@ pub fn build_used_sets_in_background() {
         .spawn(move || {
             for patterns in used {
                 if !patterns.building.swap(true, Ordering::AcqRel) {
-                    let _ = patterns.set.set(patterns.compile_set().ok());
+                    patterns.build_set();
                 }
             }
         });
@@ -255,40 +255,34 @@ impl PhraseSet {
                 let spawned = std::thread::Builder::new()
                     .name("starling-phrase-set".into())
                     .spawn(move || {
-                        let _ = inner.set.set(inner.compile_set().ok());
+                        inner.build_set();
                     });
                 if spawned.is_err() {
                     // No thread to be had: build it here, as a one-shot process does.
-                    return patterns
-                        .set
-                        .get_or_init(|| patterns.compile_set().ok())
-                        .as_ref();
+                    return patterns.build_set();
                 }
             }
             return patterns.set.get().and_then(Option::as_ref);
         }
-        patterns
-            .set
-            .get_or_init(|| patterns.compile_set().ok())
-            .as_ref()
+        patterns.build_set()
     }
 
-    /// Every match of each pattern `text` may match, pattern by pattern in list order: of
-    /// those that do, when the list has its set (run whole); else of those whose words the text
-    /// holds (run light).
-    fn matches<'a>(&'a self, text: &'a str) -> Vec<std::ops::Range<usize>> {
+    /// The matches of each pattern `text` may match, up to `per_pattern` of each, pattern by
+    /// pattern in list order: of those that do, when the list has its set (run whole); else of
+    /// those whose words the text holds (run light).
+    fn matches(&self, text: &str, per_pattern: usize) -> Vec<std::ops::Range<usize>> {
         match self.set(text) {
             Some(set) => set
                 .matches(text)
                 .into_iter()
                 .filter_map(|i| self.whole(i))
-                .flat_map(|regex| regex.find_iter(text).map(|m| m.range()))
+                .flat_map(|regex| regex.find_iter(text).take(per_pattern).map(|m| m.range()))
                 .collect(),
             None => self
                 .screened(text)
                 .into_iter()
                 .filter_map(|i| self.pattern(i))
-                .flat_map(|pattern| pattern.find_iter(text))
+                .flat_map(|pattern| pattern.find_iter(text).take(per_pattern))
                 .collect(),
         }
     }
@@ -327,7 +321,13 @@ impl PhraseSet {
     /// The first match of any pattern in `text` (leftmost, then longest), as a byte range of
     /// `text`.
     pub fn find(&self, text: &str) -> Option<std::ops::Range<usize>> {
-        self.find_all(text).into_iter().next()
+        if self.is_empty() {
+            return None;
+        }
+        // Each pattern's first match; the leftmost of those is the leftmost of all.
+        self.matches(text, 1)
+            .into_iter()
+            .min_by_key(|r| (r.start, std::cmp::Reverse(r.end)))
     }
 
     /// Every match of every pattern, sorted by start.
@@ -335,7 +335,7 @@ impl PhraseSet {
         if self.is_empty() {
             return Vec::new();
         }
-        let mut out = self.matches(text);
+        let mut out = self.matches(text, usize::MAX);
         out.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
         out.dedup_by(|b, a| b.start < a.end);
         out
@@ -343,6 +343,11 @@ impl PhraseSet {
 }
 
 impl Patterns {
+    /// The list's set, built here if no thread has built it yet.
+    fn build_set(&self) -> Option<&RegexSet> {
+        self.set.get_or_init(|| self.compile_set().ok()).as_ref()
+    }
+
     fn compile_set(&self) -> Result<RegexSet, regex::Error> {
         RegexSetBuilder::new(self.each.iter().map(|entry| &entry.source))
             .case_insensitive(true)
