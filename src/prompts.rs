@@ -68,7 +68,7 @@ fn read_gist(prompt: &str) -> Vec<String> {
     let mut text = prompt.to_lowercase().replace('’', "'");
     let mut out: Vec<String> = Vec::new();
     for (name, regex) in &reader.concepts {
-        let found: Vec<_> = regex.find_iter(&text).collect();
+        let found: Vec<_> = regex.find_iter_lowered(&text).collect();
         if !found.is_empty() {
             out.push(format!("<{name}>"));
             // Each phrasing found gives way to a space.

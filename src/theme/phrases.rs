@@ -4,10 +4,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
-use super::pattern::{Pattern, PATTERN_SIZE_LIMIT};
+use super::pattern::{lower_text, Pattern, PatternError, Set, PATTERN_SIZE_LIMIT};
 use super::{classes, screen_words};
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 
 /// A list of case-insensitive patterns. Each pattern is compiled the first time a text holds
 /// the words it needs: the lists hold hundreds of patterns and a story meets few of them, so a
@@ -24,25 +24,23 @@ pub struct PhraseSet {
     inner: Arc<Patterns>,
 }
 
-/// A pattern's source and its two compiled forms.
+/// A pattern's source and its compiled form.
 #[derive(Debug)]
 struct Entry {
     source: String,
     light: OnceLock<Option<Pattern>>,
-    whole: OnceLock<Option<Regex>>,
 }
 
 #[derive(Debug)]
 struct Patterns {
-    /// Each pattern with its two compiled forms, each made when first needed: light, for the
-    /// texts the screen lets through, and whole (the `regex` crate's, fast on any length), for
-    /// the patterns the set found in a text.
+    /// Each pattern, compiled when first needed: for the texts the screen lets through, or
+    /// the set says it matches.
     each: Vec<Entry>,
     screen: OnceLock<Screen>,
     /// The whole list as one set, built once the list has read [`SET_AFTER`] bytes: past
     /// that, one pass of the set over a text costs less than screening it and running each
     /// pattern whose words it holds.
-    set: OnceLock<Option<RegexSet>>,
+    set: OnceLock<Option<Set>>,
     /// Bytes of text the list has read so far.
     read: AtomicUsize,
     /// [`SET_AFTER`], but in tests.
@@ -152,7 +150,6 @@ impl PhraseSet {
                     .map(|pattern| Entry {
                         source: pattern.clone(),
                         light: OnceLock::new(),
-                        whole: OnceLock::new(),
                     })
                     .collect(),
                 screen: OnceLock::new(),
@@ -167,7 +164,7 @@ impl PhraseSet {
 
     /// The list `patterns`, checked now: a pattern that does not compile, or a list that would
     /// take too much memory, is an error the user sees at once.
-    pub fn checked<S: AsRef<str>>(patterns: &[S]) -> Result<Self, regex::Error> {
+    pub fn checked<S: AsRef<str>>(patterns: &[S]) -> Result<Self, PatternError> {
         let set = Self::new(patterns);
         let compiled = set.inner.compile_set()?;
         // Keep what was built (unless another thread built it meanwhile).
@@ -190,15 +187,6 @@ impl PhraseSet {
         entry
             .light
             .get_or_init(|| Pattern::new(&entry.source).ok())
-            .as_ref()
-    }
-
-    /// Pattern `index` compiled whole, for the patterns a set found.
-    fn whole(&self, index: usize) -> Option<&Regex> {
-        let entry = self.inner.each.get(index)?;
-        entry
-            .whole
-            .get_or_init(|| compile_pattern(&entry.source).ok())
             .as_ref()
     }
 
@@ -240,7 +228,7 @@ impl PhraseSet {
     }
 
     /// The list's set, once it has read enough text to be worth building.
-    fn set(&self, text: &str) -> Option<&RegexSet> {
+    fn set(&self, text: &str) -> Option<&Set> {
         let patterns = &self.inner;
         if let Some(set) = patterns.set.get() {
             return set.as_ref();
@@ -268,33 +256,36 @@ impl PhraseSet {
     }
 
     /// The matches of each pattern `text` may match, up to `per_pattern` of each, pattern by
-    /// pattern in list order: of those that do, when the list has its set (run whole); else of
-    /// those whose words the text holds (run light).
+    /// pattern in list order: of those that do, when the list has its set; else of those whose
+    /// words the text holds. A pattern runs only on a text it matches or may match, most often
+    /// a sentence, so its light form serves both.
     fn matches(&self, text: &str, per_pattern: usize) -> Vec<std::ops::Range<usize>> {
-        match self.set(text) {
+        let set = self.set(text);
+        let lowered = lower_text(text);
+        match set {
             Some(set) => set
-                .matches(text)
-                .into_iter()
-                .filter_map(|i| self.whole(i))
-                .flat_map(|regex| regex.find_iter(text).take(per_pattern).map(|m| m.range()))
-                .collect(),
-            None => self
-                .screened(text)
+                .matches(&lowered)
                 .into_iter()
                 .filter_map(|i| self.pattern(i))
-                .flat_map(|pattern| pattern.find_iter(text).take(per_pattern))
+                .flat_map(|pattern| pattern.find_iter_lowered(&lowered).take(per_pattern))
+                .collect(),
+            None => self
+                .screened(&lowered)
+                .into_iter()
+                .filter_map(|i| self.pattern(i))
+                .flat_map(|pattern| pattern.find_iter_lowered(&lowered).take(per_pattern))
                 .collect(),
         }
     }
 
-    /// The patterns whose words `text` holds, and those with no words, in list order.
-    fn screened(&self, text: &str) -> Vec<usize> {
+    /// The patterns whose words the lowered text `lowered` holds, and those with no words, in
+    /// list order.
+    fn screened(&self, lowered: &str) -> Vec<usize> {
         let screen = self.screen();
         let mut found = vec![0u8; screen.sides.len()];
         if let Some(words) = &screen.words {
-            // The words are lowercase ASCII; lowering the text's ASCII keeps its offsets.
-            let lowered = text.to_ascii_lowercase();
-            for m in words.find_overlapping_iter(&lowered) {
+            // The words are lowercase ASCII, as the text is.
+            for m in words.find_overlapping_iter(lowered) {
                 let (index, side) = screen.owner[m.pattern().as_usize()];
                 found[index] |= 1 << side;
             }
@@ -309,12 +300,14 @@ impl PhraseSet {
             return false;
         }
         // One call to `set`, which counts the text read.
-        match self.set(text) {
-            Some(set) => set.is_match(text),
-            None => self
-                .screened(text)
-                .into_iter()
-                .any(|i| self.pattern(i).is_some_and(|p| p.is_match(text))),
+        let set = self.set(text);
+        let lowered = lower_text(text);
+        match set {
+            Some(set) => set.is_match(&lowered),
+            None => self.screened(&lowered).into_iter().any(|i| {
+                self.pattern(i)
+                    .is_some_and(|p| p.is_match_lowered(&lowered))
+            }),
         }
     }
 
@@ -344,15 +337,13 @@ impl PhraseSet {
 
 impl Patterns {
     /// The list's set, built here if no thread has built it yet.
-    fn build_set(&self) -> Option<&RegexSet> {
+    fn build_set(&self) -> Option<&Set> {
         self.set.get_or_init(|| self.compile_set().ok()).as_ref()
     }
 
-    fn compile_set(&self) -> Result<RegexSet, regex::Error> {
-        RegexSetBuilder::new(self.each.iter().map(|entry| &entry.source))
-            .case_insensitive(true)
-            .size_limit(PATTERN_SIZE_LIMIT * self.each.len().max(1))
-            .build()
+    fn compile_set(&self) -> Result<Set, PatternError> {
+        let sources: Vec<&str> = self.each.iter().map(|e| e.source.as_str()).collect();
+        Set::new(&sources)
     }
 }
 
