@@ -5,7 +5,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use crate::theme::{lower_text, Pattern};
 
 /// What a figure measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,30 +41,30 @@ const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|ele
 
 const TIME_UNITS: &str = "seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|quarters?|years?|sprints?|shifts?|semesters?|terms?|weekends?|business days?|working days?|engineer-(?:hours?|days?|weeks?|months?)|person-(?:hours?|days?|weeks?|months?)";
 
-static MONEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static MONEY: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)(?:[$€£¥]|\b(?:usd|eur|gbp|chf)\s?)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:k|m|mm|bn|b)\b|\s(?:million|billion|thousand)\b)?|\b(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:k|m|bn)?\s(?:dollars|euros|pounds)\b",
     )
     .expect("valid")
 });
 
-static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static PERCENT: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)~?\b\d+(?:\.\d+)?(?:\s?(?:-|–|to)\s?\d+(?:\.\d+)?)?\s?(?:%|percent\b|per cent\b|percentage points?\b)|\b(?:{NUMBER_WORDS})\s(?:percent|per cent)\b"
     ))
     .expect("valid")
 });
 
-static CLOCK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static CLOCK: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b\d+:\d+\b",
     )
     .expect("valid")
 });
 
 /// A number in digits, possibly a range or approximation, and the word after it.
-static DIGITS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
+static DIGITS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(
         r"(?i)~?\b(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)((?:\s?(?:-|–|to|or)\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)?(?:x\b|(st|nd|rd|th)\b)?)(?:\s(?:of\s(?:the\s|my\s|our\s|their\s|its\s)?)?([a-z][a-z-]*))?",
     )
     .expect("valid")
@@ -72,20 +72,20 @@ static DIGITS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A number in words followed by what it counts ("two weeks", "four subsequent migrations",
 /// "two of my debaters"), or a time unit after "a"/"an"/"one" ("a week").
-static WORDS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
+static WORDS: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(&format!(
         r"(?i)\b(?:{COUNT_WORDS})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?(?:\s(?:to|or)\s(?:{NUMBER_WORDS}))?\s(?:of\s(?:the\s|my\s|our\s|their\s|its\s|his\s|her\s)?)?(?:[a-z-]+\s){{0,2}}?([a-z-]+s|people|staff|children|men|women)\b|\b(?:a|an|one)\s(?:full\s|whole\s|extra\s)?({TIME_UNITS})\b"
     ))
     .expect("valid")
 });
 
-static SHARE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:a third|two thirds|a quarter|three quarters|a fifth|a tenth)\b|\bhalf (?:of|the|a|an|our|my|their)\b|\b(?:by|about|roughly|nearly|almost|over|around) half\b|\b(?:doubled|tripled|quadrupled|halved)\b|\b(?:twice|three times|four times|ten times) (?:as|more|the)\b")
+static SHARE: LazyLock<Pattern> = LazyLock::new(|| {
+    Pattern::new(r"(?i)\b(?:a third|two thirds|a quarter|three quarters|a fifth|a tenth)\b|\bhalf (?:of|the|a|an|our|my|their)\b|\b(?:by|about|roughly|nearly|almost|over|around) half\b|\b(?:doubled|tripled|quadrupled|halved)\b|\b(?:twice|three times|four times|ten times) (?:as|more|the)\b")
         .expect("valid")
 });
 
-static TIME_UNIT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?i)^(?:{TIME_UNITS})$")).expect("valid"));
+static TIME_UNIT: LazyLock<Pattern> =
+    LazyLock::new(|| Pattern::new(&format!(r"(?i)^(?:{TIME_UNITS})$")).expect("valid"));
 
 /// Words before a number that make it a label, not a measure: "day 14", "room 12", "Q3".
 const LABEL_WORDS: &[&str] = &[
@@ -124,7 +124,9 @@ const MONTHS: &[&str] = &[
 /// Every figure in `text`, sorted by position, not overlapping.
 pub fn figures(text: &str) -> Vec<Figure> {
     let mut out: Vec<Figure> = Vec::new();
-    let mut taken: Vec<Range<usize>> = CLOCK.find_iter(text).map(|m| m.range()).collect();
+    // The patterns read the text with its ASCII lowered; every offset is the text's.
+    let lowered = lower_text(text);
+    let mut taken: Vec<Range<usize>> = CLOCK.find_iter_lowered(&lowered).collect();
     let push = |out: &mut Vec<Figure>, taken: &mut Vec<Range<usize>>, figure: Figure| {
         if taken
             .iter()
@@ -135,62 +137,65 @@ pub fn figures(text: &str) -> Vec<Figure> {
         taken.push(figure.range.clone());
         out.push(figure);
     };
-    for m in MONEY.find_iter(text) {
+    for range in MONEY.find_iter_lowered(&lowered) {
         push(
             &mut out,
             &mut taken,
             Figure {
-                range: m.range(),
+                range,
                 kind: FigureKind::Money,
                 unit: None,
             },
         );
     }
-    for m in PERCENT.find_iter(text) {
+    for range in PERCENT.find_iter_lowered(&lowered) {
         push(
             &mut out,
             &mut taken,
             Figure {
-                range: m.range(),
+                range,
                 kind: FigureKind::Percent,
                 unit: None,
             },
         );
     }
-    for m in SHARE.find_iter(text) {
+    for range in SHARE.find_iter_lowered(&lowered) {
         push(
             &mut out,
             &mut taken,
             Figure {
-                range: m.range(),
+                range,
                 kind: FigureKind::Share,
                 unit: None,
             },
         );
     }
-    for caps in DIGITS.captures_iter(text) {
-        let whole = caps.get(0).expect("match");
-        let number = caps.get(1).expect("number");
-        if caps.get(3).is_some() {
+    let group = |caps: &[Option<Range<usize>>], i: usize| caps.get(i).cloned().flatten();
+    for caps in DIGITS.captures_iter_lowered(&lowered) {
+        let (Some(whole), Some(number)) = (group(&caps, 0), group(&caps, 1)) else {
+            continue;
+        };
+        if group(&caps, 3).is_some() {
             continue; // An ordinal: "3rd".
         }
-        let number_end = caps.get(2).map_or(number.end(), |r| r.end());
-        let unit = caps.get(4).map(|u| u.as_str().to_lowercase());
-        if is_label(text, whole.start()) || is_year(number.as_str(), unit.as_deref()) {
+        let number_end = group(&caps, 2).map_or(number.end, |r| r.end);
+        let unit = group(&caps, 4).map(|u| lowered[u].to_lowercase());
+        let digits = &lowered[number.clone()];
+        if is_label(text, whole.start) || is_year(digits, unit.as_deref()) {
             continue;
         }
-        if is_version(text, number.range()) {
+        if is_version(text, number) {
             continue;
         }
         let kind = match unit.as_deref() {
-            Some(u) if TIME_UNIT.is_match(u) => FigureKind::Duration,
+            Some(u) if TIME_UNIT.is_match_lowered(u) => FigureKind::Duration,
             Some("points" | "point" | "stars" | "star") => FigureKind::Score,
-            _ if number.as_str().contains('.') => FigureKind::Score,
-            _ if whole.as_str().ends_with(['x', 'X']) => FigureKind::Share,
+            _ if digits.contains('.') => FigureKind::Score,
+            _ if lowered[whole.clone()].ends_with('x') => FigureKind::Share,
             _ => FigureKind::Count,
         };
         let end = match &unit {
-            Some(u) if is_unit_word(u) => whole.end(),
+            Some(u) if is_unit_word(u) => whole.end,
             _ => number_end,
         };
         let unit = unit.filter(|u| is_unit_word(u));
@@ -198,25 +203,27 @@ pub fn figures(text: &str) -> Vec<Figure> {
             &mut out,
             &mut taken,
             Figure {
-                range: whole.start()..end,
+                range: whole.start..end,
                 kind,
                 unit,
             },
         );
     }
-    for caps in WORDS.captures_iter(text) {
-        let whole = caps.get(0).expect("match");
-        let (unit, kind) = match (caps.get(1), caps.get(2)) {
+    for caps in WORDS.captures_iter_lowered(&lowered) {
+        let Some(whole) = group(&caps, 0) else {
+            continue;
+        };
+        let (unit, kind) = match (group(&caps, 1), group(&caps, 2)) {
             (Some(u), _) => {
-                let u = u.as_str().to_lowercase();
-                let kind = if TIME_UNIT.is_match(&u) {
+                let u = lowered[u].to_lowercase();
+                let kind = if TIME_UNIT.is_match_lowered(&u) {
                     FigureKind::Duration
                 } else {
                     FigureKind::Count
                 };
                 (u, kind)
             }
-            (None, Some(u)) => (u.as_str().to_lowercase(), FigureKind::Duration),
+            (None, Some(u)) => (lowered[u].to_lowercase(), FigureKind::Duration),
             (None, None) => continue,
         };
         if !is_unit_word(&unit) {
@@ -226,7 +233,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
             &mut out,
             &mut taken,
             Figure {
-                range: whole.range(),
+                range: whole,
                 kind,
                 unit: Some(unit),
             },

@@ -150,7 +150,7 @@ mod pattern;
 mod phrases;
 mod screen_words;
 
-pub use pattern::Pattern;
+pub use pattern::{lower_text, Pattern};
 pub use phrases::{
     build_sets_in_background, build_used_sets_in_background, compile_pattern, expand_classes,
     PhraseSet,

@@ -13,9 +13,9 @@
 //! - `\b` and its kin are ASCII word boundaries: a letter outside ASCII (the `é` of "café")
 //!   is not a word character for them;
 //! - a class of more than [`BIG_CLASS`] ranges (`\w`, `\d`, `\W`, `\p{L}`) keeps its ASCII part
-//!   exactly; outside ASCII it takes, if it holds the letter `é`, every character except the
-//!   punctuation blocks (`’`, `“`, `—`, `…`, the no-break space), else only what it holds of
-//!   those blocks. `\d` is `[0-9]`, `\w` stops at a curly quote as it did.
+//!   and what it holds of the punctuation blocks (`’`, `“`, `—`, `…`, the no-break space)
+//!   exactly; of the rest past ASCII it takes everything if it holds the letter `é`, else
+//!   nothing. `\d` is `[0-9]`, `\w` stops at a curly quote as it did, `\W` takes it.
 //!
 //! Matches are otherwise the `regex` crate's (leftmost-first, the same syntax); a test checks
 //! every built-in list against it over the corpus. Over the built-in lists this halves the
@@ -30,7 +30,9 @@ use std::sync::Mutex;
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::{self, pikevm, pikevm::PikeVM, WhichCaptures};
 use regex_automata::{hybrid, Input, MatchKind, PatternSet};
-use regex_syntax::hir::{self, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
+use regex_syntax::hir::{
+    self, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look,
+};
 
 /// The most memory one compiled pattern may take; keeps a user pattern from blowing up.
 pub(super) const PATTERN_SIZE_LIMIT: usize = 1 << 20;
@@ -44,10 +46,11 @@ const BIG_CLASS: usize = 40;
 /// Why a pattern does not compile, as the user reads it.
 pub type PatternError = String;
 
-/// `pattern`, case-insensitive, lowered (see the module's comment).
+/// `pattern`, case-insensitive, lowered (see the module's comment). Parsed as written and
+/// folded here: the parser's own case-insensitive mode makes a class of every letter, which
+/// costs more to parse than the rest of compiling a light pattern.
 pub fn lowered(pattern: &str) -> Result<Hir, PatternError> {
     let hir = regex_syntax::ParserBuilder::new()
-        .case_insensitive(true)
         .build()
         .parse(pattern)
         .map_err(|e| e.to_string())?;
@@ -61,7 +64,14 @@ pub fn lower_text(text: &str) -> String {
 
 fn lower(hir: &Hir) -> Hir {
     match hir.kind() {
+        HirKind::Literal(literal) => lower_literal(&literal.0),
         HirKind::Class(Class::Unicode(class)) => lower_class(class),
+        HirKind::Class(Class::Bytes(class)) => {
+            let mut class = class.clone();
+            class.case_fold_simple();
+            class.difference(&ClassBytes::new([ClassBytesRange::new(b'A', b'Z')]));
+            Hir::class(Class::Bytes(class))
+        }
         HirKind::Look(look) => Hir::look(ascii_look(*look)),
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(lower).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(lower).collect()),
@@ -73,8 +83,34 @@ fn lower(hir: &Hir) -> Hir {
             sub: Box::new(lower(&cap.sub)),
             ..cap.clone()
         }),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(Class::Bytes(_)) => hir.clone(),
+        HirKind::Empty => hir.clone(),
     }
+}
+
+/// A literal, lowered: its ASCII letters lowercase, each letter outside ASCII with case
+/// forms a class of them.
+fn lower_literal(bytes: &[u8]) -> Hir {
+    let lowered = bytes.to_ascii_lowercase();
+    let Ok(text) = std::str::from_utf8(&lowered) else {
+        return Hir::literal(lowered);
+    };
+    if text.is_ascii() {
+        return Hir::literal(lowered);
+    }
+    let mut pieces = Vec::new();
+    let mut run = String::new();
+    for c in text.chars() {
+        let mut forms = ranges(&[(c, c)]);
+        forms.case_fold_simple();
+        if forms.ranges().len() == 1 && forms.ranges()[0].end() == c {
+            run.push(c);
+        } else {
+            pieces.push(Hir::literal(std::mem::take(&mut run).into_bytes()));
+            pieces.push(lower_class(&forms));
+        }
+    }
+    pieces.push(Hir::literal(run.into_bytes()));
+    Hir::concat(pieces)
 }
 
 fn ranges(ranges: &[(char, char)]) -> ClassUnicode {
@@ -93,29 +129,45 @@ fn punctuation() -> ClassUnicode {
 
 fn lower_class(class: &ClassUnicode) -> Hir {
     let mut class = class.clone();
-    // The lowered text holds no ASCII capital; the Kelvin sign and the long s are the two
-    // characters outside ASCII that fold to an ASCII letter.
+    let big = class.ranges().len() > BIG_CLASS;
+    if class.contains('\u{10FFFF}') {
+        // A negated class (`[^a-z]`, `\W`): case-insensitive, the class it negates is folded.
+        class.negate();
+        class.case_fold_simple();
+        class.negate();
+    } else if !big {
+        class.case_fold_simple();
+    }
+    if big {
+        let mut small = class.clone();
+        small.intersect(&ranges(&[('\0', '\u{7F}')]));
+        let mut outside = class.clone();
+        outside.intersect(&punctuation());
+        if class.contains('é') {
+            let mut letters = ranges(&[('\u{80}', '\u{10FFFF}')]);
+            letters.difference(&punctuation());
+            outside.union(&letters);
+        }
+        small.union(&outside);
+        class = small;
+    }
+    // The lowered text holds no ASCII capital: each stands for its small letter. The Kelvin
+    // sign and the long s, the two characters past ASCII that fold to an ASCII letter, go.
+    let mut capitals = class.clone();
+    capitals.intersect(&ranges(&[('A', 'Z')]));
+    let small: Vec<ClassUnicodeRange> = capitals
+        .ranges()
+        .iter()
+        .map(|r| {
+            ClassUnicodeRange::new(r.start().to_ascii_lowercase(), r.end().to_ascii_lowercase())
+        })
+        .collect();
+    class.union(&ClassUnicode::new(small));
     class.difference(&ranges(&[
         ('A', 'Z'),
         ('\u{17F}', '\u{17F}'),
         ('\u{212A}', '\u{212A}'),
     ]));
-    if class.ranges().len() > BIG_CLASS {
-        let mut small = class.clone();
-        small.intersect(&ranges(&[('\0', '\u{7F}')]));
-        let mut outside = if class.contains('é') {
-            let mut all = ranges(&[('\u{80}', '\u{10FFFF}')]);
-            all.difference(&punctuation());
-            all
-        } else {
-            let mut held = class.clone();
-            held.intersect(&punctuation());
-            held
-        };
-        outside.intersect(&ranges(&[('\u{80}', '\u{10FFFF}')]));
-        small.union(&outside);
-        class = small;
-    }
     match class.ranges() {
         [one] if one.start() == one.end() => {
             Hir::literal(one.start().encode_utf8(&mut [0; 4]).as_bytes())
@@ -289,6 +341,19 @@ impl Pattern {
         self.regex.find_iter(Input::new(lowered)).map(|m| m.range())
     }
 
+    /// Each match in the lowered text `lowered`, left to right, as the byte range of each
+    /// group of the pattern (the whole match first), `None` for a group that took no part.
+    pub fn captures_iter_lowered<'a>(
+        &'a self,
+        lowered: &'a str,
+    ) -> impl Iterator<Item = Vec<Option<std::ops::Range<usize>>>> + 'a {
+        self.regex.captures_iter(Input::new(lowered)).map(|caps| {
+            (0..caps.group_len())
+                .map(|i| caps.get_group(i).map(|span| span.range()))
+                .collect()
+        })
+    }
+
     /// Whether the lowered text `lowered` holds a match.
     pub fn is_match_lowered(&self, lowered: &str) -> bool {
         self.regex.is_match(lowered)
@@ -325,6 +390,11 @@ mod tests {
             r"^\W*\w+",
             r"[^a-z ]+",
             r"\bNAÏVE\b|naïve",
+            r"\bWe\s+SHIPPED\b",
+            r"[A-Z][a-z]+ed\b",
+            r"(?-u:[A-C])\w",
+            r"Café|CAFÉ’S",
+            r"[^A-Z ]+\D\W",
         ] {
             let full = regex_crate(source);
             let light = Pattern::new(source).unwrap();

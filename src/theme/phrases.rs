@@ -6,7 +6,7 @@ use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 use super::pattern::{lower_text, Pattern, PatternError, Set, PATTERN_SIZE_LIMIT};
 use super::{classes, screen_words};
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder};
 
 /// A list of case-insensitive patterns. Each pattern is compiled the first time a text holds
@@ -95,11 +95,12 @@ pub fn build_used_sets_in_background() {
 /// Which patterns a text may match.
 #[derive(Debug)]
 struct Screen {
-    /// Every pattern's words, lowercase ASCII, searched for in the text with its ASCII lowered.
+    /// Every pattern's words, lowercase ASCII, each once, searched for in the text with its
+    /// ASCII lowered.
     words: Option<AhoCorasick>,
-    /// The pattern each word of `words` belongs to, and its side (0 for the start, 1 for the
-    /// end).
-    owner: Vec<(usize, usize)>,
+    /// For each word of `words`, the patterns it belongs to, each with its side (0 for the
+    /// start, 1 for the end).
+    owners: Vec<Vec<(usize, usize)>>,
     /// For each pattern, the sides it has words for (bit 0 the start, bit 1 the end); zero for
     /// a pattern with none, which is always tried.
     sides: Vec<u8>,
@@ -192,16 +193,23 @@ impl PhraseSet {
 
     fn screen(&self) -> &Screen {
         self.inner.screen.get_or_init(|| {
-            let mut words = Vec::new();
-            let mut owner = Vec::new();
+            // Many words recur (a pattern's start and end, a class of words in many
+            // patterns): each goes into the automaton once, the cost of building it.
+            let mut words: Vec<String> = Vec::new();
+            let mut owners: Vec<Vec<(usize, usize)>> = Vec::new();
+            let mut numbers: HashMap<String, usize> = HashMap::new();
             let mut sides = Vec::with_capacity(self.inner.each.len());
             for (index, Entry { source, .. }) in self.inner.each.iter().enumerate() {
                 let mut has = 0u8;
                 for (side, needed) in needed_words(source).into_iter().enumerate() {
-                    if let Some(needed) = needed {
+                    for word in needed.into_iter().flatten() {
                         has |= 1 << side;
-                        owner.extend(std::iter::repeat_n((index, side), needed.len()));
-                        words.extend(needed);
+                        let number = *numbers.entry(word).or_insert_with_key(|word| {
+                            words.push(word.clone());
+                            owners.push(Vec::new());
+                            words.len() - 1
+                        });
+                        owners[number].push((index, side));
                     }
                 }
                 sides.push(has);
@@ -210,6 +218,7 @@ impl PhraseSet {
                 .then(|| {
                     AhoCorasick::builder()
                         .match_kind(MatchKind::Standard)
+                        .kind(Some(AhoCorasickKind::ContiguousNFA))
                         .build(&words)
                         .ok()
                 })
@@ -217,11 +226,11 @@ impl PhraseSet {
             if words.is_none() {
                 // No automaton (nothing to screen, or it could not be built): try everything.
                 sides.iter_mut().for_each(|has| *has = 0);
-                owner.clear();
+                owners.clear();
             }
             Screen {
                 words,
-                owner,
+                owners,
                 sides,
             }
         })
@@ -286,8 +295,9 @@ impl PhraseSet {
         if let Some(words) = &screen.words {
             // The words are lowercase ASCII, as the text is.
             for m in words.find_overlapping_iter(lowered) {
-                let (index, side) = screen.owner[m.pattern().as_usize()];
-                found[index] |= 1 << side;
+                for &(index, side) in &screen.owners[m.pattern().as_usize()] {
+                    found[index] |= 1 << side;
+                }
             }
         }
         (0..screen.sides.len())
