@@ -42,21 +42,21 @@ const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|ele
 const TIME_UNITS: &str = "seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|quarters?|years?|sprints?|shifts?|semesters?|terms?|weekends?|business days?|working days?|engineer-(?:hours?|days?|weeks?|months?)|person-(?:hours?|days?|weeks?|months?)";
 
 static MONEY: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(
+    Pattern::scanning(
         r"(?i)(?:[$€£¥]|\b(?:usd|eur|gbp|chf)\s?)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:k|m|mm|bn|b)\b|\s(?:million|billion|thousand)\b)?|\b(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:k|m|bn)?\s(?:dollars|euros|pounds)\b",
     )
     .expect("valid")
 });
 
 static PERCENT: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&format!(
+    Pattern::scanning(&format!(
         r"(?i)~?\b\d+(?:\.\d+)?(?:\s?(?:-|–|to)\s?\d+(?:\.\d+)?)?\s?(?:%|percent\b|per cent\b|percentage points?\b)|\b(?:{NUMBER_WORDS})\s(?:percent|per cent)\b"
     ))
     .expect("valid")
 });
 
 static CLOCK: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(
+    Pattern::scanning(
         r"(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)|\b\d{1,2}:\d{2}\b|\b\d+:\d+\b",
     )
     .expect("valid")
@@ -64,7 +64,7 @@ static CLOCK: LazyLock<Pattern> = LazyLock::new(|| {
 
 /// A number in digits, possibly a range or approximation, and the word after it.
 static DIGITS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(
+    Pattern::scanning(
         r"(?i)~?\b(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)((?:\s?(?:-|–|to|or)\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)?(?:x\b|(st|nd|rd|th)\b)?)(?:\s(?:of\s(?:the\s|my\s|our\s|their\s|its\s)?)?([a-z][a-z-]*))?",
     )
     .expect("valid")
@@ -73,19 +73,19 @@ static DIGITS: LazyLock<Pattern> = LazyLock::new(|| {
 /// A number in words followed by what it counts ("two weeks", "four subsequent migrations",
 /// "two of my debaters"), or a time unit after "a"/"an"/"one" ("a week").
 static WORDS: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(&format!(
+    Pattern::scanning(&format!(
         r"(?i)\b(?:{COUNT_WORDS})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?(?:\s(?:to|or)\s(?:{NUMBER_WORDS}))?\s(?:of\s(?:the\s|my\s|our\s|their\s|its\s|his\s|her\s)?)?(?:[a-z-]+\s){{0,2}}?([a-z-]+s|people|staff|children|men|women)\b|\b(?:a|an|one)\s(?:full\s|whole\s|extra\s)?({TIME_UNITS})\b"
     ))
     .expect("valid")
 });
 
 static SHARE: LazyLock<Pattern> = LazyLock::new(|| {
-    Pattern::new(r"(?i)\b(?:a third|two thirds|a quarter|three quarters|a fifth|a tenth)\b|\bhalf (?:of|the|a|an|our|my|their)\b|\b(?:by|about|roughly|nearly|almost|over|around) half\b|\b(?:doubled|tripled|quadrupled|halved)\b|\b(?:twice|three times|four times|ten times) (?:as|more|the)\b")
+    Pattern::scanning(r"(?i)\b(?:a third|two thirds|a quarter|three quarters|a fifth|a tenth)\b|\bhalf (?:of|the|a|an|our|my|their)\b|\b(?:by|about|roughly|nearly|almost|over|around) half\b|\b(?:doubled|tripled|quadrupled|halved)\b|\b(?:twice|three times|four times|ten times) (?:as|more|the)\b")
         .expect("valid")
 });
 
 static TIME_UNIT: LazyLock<Pattern> =
-    LazyLock::new(|| Pattern::new(&format!(r"(?i)^(?:{TIME_UNITS})$")).expect("valid"));
+    LazyLock::new(|| Pattern::scanning(&format!(r"(?i)^(?:{TIME_UNITS})$")).expect("valid"));
 
 /// Words before a number that make it a label, not a measure: "day 14", "room 12", "Q3".
 const LABEL_WORDS: &[&str] = &[

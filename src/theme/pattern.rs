@@ -314,10 +314,22 @@ pub struct Pattern {
 impl Pattern {
     /// `pattern`, matched case-insensitively.
     pub fn new(pattern: &str) -> Result<Self, PatternError> {
+        Self::compile(pattern, false)
+    }
+
+    /// `pattern`, matched case-insensitively, with a prefilter: the literals its matches
+    /// start with (digits, a list of words), skipped to before the automaton runs. For a
+    /// pattern that reads whole paragraphs and matches in few places; the prefilter costs a
+    /// little more to compile.
+    pub fn scanning(pattern: &str) -> Result<Self, PatternError> {
+        Self::compile(pattern, true)
+    }
+
+    fn compile(pattern: &str, prefilter: bool) -> Result<Self, PatternError> {
         let config = meta::Config::new()
             .hybrid(false)
             .onepass(false)
-            .auto_prefilter(false)
+            .auto_prefilter(prefilter)
             .nfa_size_limit(Some(PATTERN_SIZE_LIMIT));
         Ok(Self {
             regex: build(config, &[lowered(pattern)?])?,
