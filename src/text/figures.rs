@@ -85,7 +85,7 @@ static SHARE: LazyLock<Pattern> = LazyLock::new(|| {
 });
 
 static TIME_UNIT: LazyLock<Pattern> =
-    LazyLock::new(|| Pattern::scanning(&format!(r"(?i)^(?:{TIME_UNITS})$")).expect("valid"));
+    LazyLock::new(|| Pattern::new(&format!(r"(?i)^(?:{TIME_UNITS})$")).expect("valid"));
 
 /// Words before a number that make it a label, not a measure: "day 14", "room 12", "Q3".
 const LABEL_WORDS: &[&str] = &[
@@ -179,7 +179,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
             continue; // An ordinal: "3rd".
         }
         let number_end = group(&caps, 2).map_or(number.end, |r| r.end);
-        let unit = group(&caps, 4).map(|u| lowered[u].to_lowercase());
+        let unit = group(&caps, 4).map(|u| lowered[u].to_string());
         let digits = &lowered[number.clone()];
         if is_label(text, whole.start) || is_year(digits, unit.as_deref()) {
             continue;
@@ -215,7 +215,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
         };
         let (unit, kind) = match (group(&caps, 1), group(&caps, 2)) {
             (Some(u), _) => {
-                let u = lowered[u].to_lowercase();
+                let u = lowered[u].to_string();
                 let kind = if TIME_UNIT.is_match_lowered(&u) {
                     FigureKind::Duration
                 } else {
@@ -223,7 +223,7 @@ pub fn figures(text: &str) -> Vec<Figure> {
                 };
                 (u, kind)
             }
-            (None, Some(u)) => (lowered[u].to_lowercase(), FigureKind::Duration),
+            (None, Some(u)) => (lowered[u].to_string(), FigureKind::Duration),
             (None, None) => continue,
         };
         if !is_unit_word(&unit) {

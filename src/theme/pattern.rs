@@ -21,9 +21,9 @@
 //! every built-in list against it over the corpus. Over the built-in lists this halves the
 //! memory the sets take and the time they take to build, and doubles the speed they match at.
 //!
-//! Three forms: [`Pattern`], light, for short texts: the forward automaton only, run by a
-//! bounded backtracker or the Pike VM, cheap to compile; [`whole`], one pattern with every
-//! engine, fast on any length; [`set`], a list as one automaton that says which patterns match.
+//! Two forms: [`Pattern`], light, for short texts: the forward automaton only, run by a
+//! bounded backtracker or the Pike VM, cheap to compile; [`Set`], a list as one automaton that
+//! says which patterns match a text of any length.
 
 use std::sync::Mutex;
 
@@ -130,7 +130,7 @@ fn punctuation() -> ClassUnicode {
 fn lower_class(class: &ClassUnicode) -> Hir {
     let mut class = class.clone();
     let big = class.ranges().len() > BIG_CLASS;
-    if class.contains('\u{10FFFF}') {
+    if holds(&class, '\u{10FFFF}') {
         // A negated class (`[^a-z]`, `\W`): case-insensitive, the class it negates is folded.
         class.negate();
         class.case_fold_simple();
@@ -143,7 +143,7 @@ fn lower_class(class: &ClassUnicode) -> Hir {
         small.intersect(&ranges(&[('\0', '\u{7F}')]));
         let mut outside = class.clone();
         outside.intersect(&punctuation());
-        if class.contains('é') {
+        if holds(&class, 'é') {
             let mut letters = ranges(&[('\u{80}', '\u{10FFFF}')]);
             letters.difference(&punctuation());
             outside.union(&letters);
@@ -176,24 +176,12 @@ fn lower_class(class: &ClassUnicode) -> Hir {
     }
 }
 
-trait Contains {
-    fn contains(&self, c: char) -> bool;
-}
-
-impl Contains for ClassUnicode {
-    fn contains(&self, c: char) -> bool {
-        self.ranges()
-            .binary_search_by(|r| {
-                if r.end() < c {
-                    std::cmp::Ordering::Less
-                } else if r.start() > c {
-                    std::cmp::Ordering::Greater
-                } else {
-                    std::cmp::Ordering::Equal
-                }
-            })
-            .is_ok()
-    }
+/// Whether `class` holds `c`.
+fn holds(class: &ClassUnicode, c: char) -> bool {
+    class
+        .ranges()
+        .iter()
+        .any(|r| r.start() <= c && c <= r.end())
 }
 
 fn ascii_look(look: Look) -> Look {
@@ -206,13 +194,6 @@ fn ascii_look(look: Look) -> Look {
         Look::WordEndHalfUnicode => Look::WordEndHalfAscii,
         other => other,
     }
-}
-
-fn build(config: meta::Config, hirs: &[Hir]) -> Result<Regex, PatternError> {
-    meta::Builder::new()
-        .configure(config)
-        .build_many_from_hir(hirs)
-        .map_err(|e| e.to_string())
 }
 
 /// A list of patterns, lowered, as one forward automaton that tells which of them match a
@@ -265,8 +246,12 @@ impl Set {
         })
     }
 
-    /// The patterns that match the lowered text `lowered` ([`lower_text`]), in list order.
-    pub fn matches(&self, lowered: &str) -> Vec<usize> {
+    /// Runs `search` with a lazy DFA's cache (if the set has its DFA) and a Pike VM's, taken
+    /// from those not in use or made.
+    fn with_caches<T>(
+        &self,
+        search: impl FnOnce(Option<&mut hybrid::dfa::Cache>, &mut pikevm::Cache) -> T,
+    ) -> T {
         let taken = self.caches.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let (mut dfa_cache, mut pikevm_cache) = taken.unwrap_or_else(|| {
             (
@@ -274,28 +259,48 @@ impl Set {
                 self.pikevm.create_cache(),
             )
         });
-        let input = Input::new(lowered);
-        let mut found = PatternSet::new(self.pikevm.pattern_len());
-        let by_dfa = match (&self.dfa, &mut dfa_cache) {
-            (Some(dfa), Some(cache)) => dfa
-                .try_which_overlapping_matches(cache, &input, &mut found)
-                .is_ok(),
-            _ => false,
-        };
-        if !by_dfa {
-            found.clear();
-            self.pikevm
-                .which_overlapping_matches(&mut pikevm_cache, &input, &mut found);
-        }
+        let found = search(dfa_cache.as_mut(), &mut pikevm_cache);
         self.caches
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .push((dfa_cache, pikevm_cache));
+        found
+    }
+
+    /// The patterns that match the lowered text `lowered` ([`lower_text`]), in list order.
+    pub fn matches(&self, lowered: &str) -> Vec<usize> {
+        let input = Input::new(lowered);
+        let mut found = PatternSet::new(self.pikevm.pattern_len());
+        self.with_caches(|dfa_cache, pikevm_cache| {
+            let by_dfa = match (&self.dfa, dfa_cache) {
+                (Some(dfa), Some(cache)) => dfa
+                    .try_which_overlapping_matches(cache, &input, &mut found)
+                    .is_ok(),
+                _ => false,
+            };
+            if !by_dfa {
+                found.clear();
+                self.pikevm
+                    .which_overlapping_matches(pikevm_cache, &input, &mut found);
+            }
+        });
         found.iter().map(|p| p.as_usize()).collect()
     }
 
+    /// Whether any pattern matches the lowered text `lowered`: the search stops at the first
+    /// match.
     pub fn is_match(&self, lowered: &str) -> bool {
-        !self.matches(lowered).is_empty()
+        let input = Input::new(lowered).earliest(true);
+        self.with_caches(|dfa_cache, pikevm_cache| {
+            let by_dfa = match (&self.dfa, dfa_cache) {
+                (Some(dfa), Some(cache)) => dfa.try_search_fwd(cache, &input).ok(),
+                _ => None,
+            };
+            by_dfa.map_or_else(
+                || self.pikevm.is_match(pikevm_cache, input.clone()),
+                |found| found.is_some(),
+            )
+        })
     }
 }
 
@@ -331,9 +336,11 @@ impl Pattern {
             .onepass(false)
             .auto_prefilter(prefilter)
             .nfa_size_limit(Some(PATTERN_SIZE_LIMIT));
-        Ok(Self {
-            regex: build(config, &[lowered(pattern)?])?,
-        })
+        let regex = meta::Builder::new()
+            .configure(config)
+            .build_from_hir(&lowered(pattern)?)
+            .map_err(|e| e.to_string())?;
+        Ok(Self { regex })
     }
 
     pub fn is_match(&self, text: &str) -> bool {
@@ -445,6 +452,7 @@ mod tests {
         let text = lower_text("We SHIPPED it late.");
         assert_eq!(set.matches(&text), vec![0, 2]);
         assert!(set.is_match(&text));
+        assert!(!set.is_match("we shipping nothing, lately"));
         assert!(set.matches("").is_empty());
     }
 }

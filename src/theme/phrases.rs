@@ -271,20 +271,15 @@ impl PhraseSet {
     fn matches(&self, text: &str, per_pattern: usize) -> Vec<std::ops::Range<usize>> {
         let set = self.set(text);
         let lowered = lower_text(text);
-        match set {
-            Some(set) => set
-                .matches(&lowered)
-                .into_iter()
-                .filter_map(|i| self.pattern(i))
-                .flat_map(|pattern| pattern.find_iter_lowered(&lowered).take(per_pattern))
-                .collect(),
-            None => self
-                .screened(&lowered)
-                .into_iter()
-                .filter_map(|i| self.pattern(i))
-                .flat_map(|pattern| pattern.find_iter_lowered(&lowered).take(per_pattern))
-                .collect(),
-        }
+        let candidates = match set {
+            Some(set) => set.matches(&lowered),
+            None => self.screened(&lowered),
+        };
+        candidates
+            .into_iter()
+            .filter_map(|i| self.pattern(i))
+            .flat_map(|pattern| pattern.find_iter_lowered(&lowered).take(per_pattern))
+            .collect()
     }
 
     /// The patterns whose words the lowered text `lowered` holds, and those with no words, in
