@@ -15,7 +15,8 @@
 //! - a class of more than [`BIG_CLASS`] ranges (`\w`, `\d`, `\W`, `\p{L}`) keeps its ASCII part
 //!   and what it holds of the punctuation blocks (`’`, `“`, `—`, `…`, the no-break space)
 //!   exactly; of the rest past ASCII it takes everything if it holds the letter `é`, else
-//!   nothing. `\d` is `[0-9]`, `\w` stops at a curly quote as it did, `\W` takes it.
+//!   nothing. `\d` is `[0-9]`, `\w` stops at a curly quote as it did, `\W` takes it;
+//! - case never counts, so `(?-i)` does not make it count.
 //!
 //! Matches are otherwise the `regex` crate's (leftmost-first, the same syntax); a test checks
 //! every built-in list against it over the corpus. Over the built-in lists this halves the
@@ -50,6 +51,9 @@ pub type PatternError = String;
 /// folded here: the parser's own case-insensitive mode makes a class of every letter, which
 /// costs more to parse than the rest of compiling a light pattern.
 pub fn lowered(pattern: &str) -> Result<Hir, PatternError> {
+    // Every lowered pattern ignores case, so a leading `(?i)` says nothing; parsed, it would
+    // make a class of each letter's cases for the rewrite to undo.
+    let pattern = pattern.strip_prefix("(?i)").unwrap_or(pattern);
     let hir = regex_syntax::ParserBuilder::new()
         .build()
         .parse(pattern)
@@ -414,6 +418,7 @@ mod tests {
             r"(?-u:[A-C])\w",
             r"Café|CAFÉ’S",
             r"[^A-Z ]+\D\W",
+            r"(?i)\bNaïve\b|(?i)WE [a-z]+ed",
         ] {
             let full = regex_crate(source);
             let light = Pattern::new(source).unwrap();
@@ -440,6 +445,9 @@ mod tests {
         // The Kelvin sign and the long s no longer stand for "k" and "s".
         assert!(!Pattern::new("^k$").unwrap().is_match("\u{212A}"));
         assert!(!Pattern::new("^s$").unwrap().is_match("\u{17F}"));
+        // Case never counts: `(?-i)` does not turn it back on.
+        assert!(!regex_crate("(?-i:Café)").is_match("café"));
+        assert!(Pattern::new("(?-i:Café)").unwrap().is_match("café"));
         // `\d` is ASCII digits; `\w` takes letters outside ASCII but not the punctuation.
         assert!(!Pattern::new(r"\d").unwrap().is_match("٣"));
         assert_eq!(Pattern::new(r"\w+").unwrap().find("naïve’s"), Some(0..6));
