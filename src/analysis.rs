@@ -4,6 +4,9 @@
 use std::cell::{Cell, RefCell};
 use std::ops::Range;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
 
 use crate::document::Syntax;
 use serde::Serialize;
@@ -46,29 +49,66 @@ pub fn analyze(text: &str, syntax: &Syntax, config: &Config) -> Analysis {
     Analysis { outline, findings }
 }
 
+/// Whether this process checks a document's stories, and each story's rules, on rayon's
+/// threads (see [`check_in_parallel`]).
+static IN_PARALLEL: AtomicBool = AtomicBool::new(false);
+
+/// Makes every check from now on run a document's stories, and each story's rules, on rayon's
+/// threads. For `starling check`, a process that checks and exits: one small story is mostly
+/// the first use of each rule's phrase lists, which two cores compile side by side, and one
+/// big file is no longer read on one core.
+///
+/// The language server checks on the calling thread: there, rayon's threads each built their
+/// own matching caches for every phrase list, which cost more memory (10 MB with 1,000 files
+/// open) and, on two cores, more time than it saved (`cargo bench --bench open`, `--bench
+/// memory`), and a keystroke's check would queue behind the bank scan's.
+pub fn check_in_parallel() {
+    IN_PARALLEL.store(true, Ordering::Relaxed);
+}
+
+fn in_parallel() -> bool {
+    IN_PARALLEL.load(Ordering::Relaxed)
+}
+
+/// `f` of each of `items`, in order: on rayon's threads when `parallel`, else one after
+/// another on the calling thread.
+fn map_items<T: Sync, R: Send>(
+    items: &[T],
+    parallel: bool,
+    f: impl Fn(&T) -> R + Sync + Send,
+) -> Vec<R> {
+    if parallel {
+        items.par_iter().map(f).collect()
+    } else {
+        items.iter().map(f).collect()
+    }
+}
+
 /// The findings of stories `indices` of `outline`, in that order. A panic while reading one
 /// story costs that story's findings, not the others'.
-///
-/// One after another, on the calling thread: checking them on rayon's threads made each
-/// thread build its own matching caches for every phrase list, which cost more memory (10 MB
-/// with 1,000 files open) and, on two cores, more time than it saved (`cargo bench --bench
-/// open`, `--bench memory`). `starling check` runs its files in parallel instead.
 pub fn check_stories(
     text: &str,
     outline: &Outline,
     indices: &[usize],
     config: &Config,
 ) -> Vec<Vec<Finding>> {
-    indices
-        .iter()
-        .map(|&index| {
-            isolate(
-                || format!("checking story {}", index + 1),
-                || check_story(text, outline, index, config),
-            )
-            .unwrap_or_default()
-        })
-        .collect()
+    stories_findings(text, outline, indices, config, in_parallel())
+}
+
+fn stories_findings(
+    text: &str,
+    outline: &Outline,
+    indices: &[usize],
+    config: &Config,
+    parallel: bool,
+) -> Vec<Vec<Finding>> {
+    map_items(indices, parallel, |&index| {
+        isolate(
+            || format!("checking story {}", index + 1),
+            || story_findings(text, outline, index, config, parallel),
+        )
+        .unwrap_or_default()
+    })
 }
 
 /// The theme of `story`: its own metadata, else the file's front matter, else the default.
@@ -154,31 +194,44 @@ pub fn story_context<'a>(
 /// The raw findings of one story: every rule that applies to its theme and is enabled. A rule
 /// that panics is skipped; the others still run.
 pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config) -> Vec<Finding> {
+    story_findings(text, outline, index, config, in_parallel())
+}
+
+fn story_findings(
+    text: &str,
+    outline: &Outline,
+    index: usize,
+    config: &Config,
+    parallel: bool,
+) -> Vec<Finding> {
     let cx = story_context(text, outline, index, config);
     let theme = cx.theme;
-    let mut findings = Vec::new();
-    for rule in rules::all() {
+    let applying: Vec<&dyn rules::Rule> = rules::all()
+        .iter()
+        .copied()
+        .filter(|rule| {
+            let id = rule.meta().id;
+            theme.applies(id) && config.is_enabled(id)
+        })
+        .collect();
+    let found = map_items(&applying, parallel, |rule| {
         let id = rule.meta().id;
-        if !theme.applies(id) || !config.is_enabled(id) {
-            continue;
-        }
         let mut found = Vec::new();
         let what = || format!("rule {id} on story {}", index + 1);
         let work = || {
             debug_panic(id);
             rule.check(&cx, &mut found);
         };
-        if isolate(what, work).is_some() {
-            if let Some(&ceiling) = theme.ceiling.get(id) {
-                for finding in found.iter_mut().filter(|f| f.severity > ceiling) {
-                    finding.severity = ceiling;
-                    finding.severity_is_specific = true;
-                }
+        isolate(what, work)?;
+        if let Some(&ceiling) = theme.ceiling.get(id) {
+            for finding in found.iter_mut().filter(|f| f.severity > ceiling) {
+                finding.severity = ceiling;
+                finding.severity_is_specific = true;
             }
-            findings.extend(found);
         }
-    }
-    findings
+        Some(found)
+    });
+    found.into_iter().flatten().flatten().collect()
 }
 
 /// In debug builds, panics when `STARLING_DEBUG_PANIC` names rule `id`, so that tests can
@@ -405,6 +458,28 @@ mod tests {
     use super::*;
 
     const WEAK: &str = "# Launch\n## Situation\nWe had a launch.\n## Action\nI cut the tests.\n## Result\nWe slipped.\n";
+
+    #[test]
+    fn stories_and_rules_checked_on_rayon_s_threads_find_what_one_thread_finds() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let config = Config::default();
+        let mut checked = 0;
+        for folder in ["tests/corpus", "examples/stories"] {
+            for entry in std::fs::read_dir(root.join(folder)).expect("folder") {
+                let Ok(text) = std::fs::read_to_string(entry.expect("entry").path()) else {
+                    continue;
+                };
+                let syntax = crate::document::parse(&text);
+                let outline = crate::story::outline(&text, &syntax);
+                let all: Vec<usize> = (0..outline.stories.len()).collect();
+                let one = stories_findings(&text, &outline, &all, &config, false);
+                let many = stories_findings(&text, &outline, &all, &config, true);
+                assert_eq!(one, many);
+                checked += one.iter().filter(|found| !found.is_empty()).count();
+            }
+        }
+        assert!(checked > 20, "{checked} stories with findings");
+    }
 
     #[test]
     fn config_turns_rules_off_and_regrades_them() {

@@ -80,6 +80,7 @@ impl Input {
 const PROGRESS_THRESHOLD: usize = 50;
 
 pub fn run(args: CheckArgs) -> ExitCode {
+    crate::analysis::check_in_parallel();
     super::finish(run_inner(&args))
 }
 

@@ -18,8 +18,8 @@ pub mod suppress;
 #[cfg(test)]
 pub mod testing;
 
-use std::cell::OnceCell;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -296,8 +296,8 @@ pub struct Context<'a> {
     pub file: &'a FileMeta,
     /// Code blocks and raw HTML of the document.
     pub opaque: &'a [Range<usize>],
-    part_prose: Vec<OnceCell<Prose>>,
-    story_prose: OnceCell<Prose>,
+    part_prose: Vec<OnceLock<Prose>>,
+    story_prose: OnceLock<Prose>,
 }
 
 impl<'a> Context<'a> {
@@ -321,8 +321,8 @@ impl<'a> Context<'a> {
             tuning,
             file,
             opaque,
-            part_prose: story.parts.iter().map(|_| OnceCell::new()).collect(),
-            story_prose: OnceCell::new(),
+            part_prose: story.parts.iter().map(|_| OnceLock::new()).collect(),
+            story_prose: OnceLock::new(),
         }
     }
 
