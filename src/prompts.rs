@@ -124,6 +124,12 @@ static COMMON: LazyLock<Vec<(&'static Theme, &'static str, Vec<String>)>> = Lazy
         .collect()
 });
 
+/// Compiles the prompt reader and reads the built-in prompts' gists now, which every bank
+/// check needs: for `starling check` to do on a core that is otherwise idle at its start.
+pub fn warm_up() {
+    LazyLock::force(&COMMON);
+}
+
 /// The gist of `common` when it is a built-in theme's prompt (read once), else computed.
 fn common_gist(common: &str) -> std::borrow::Cow<'static, [String]> {
     COMMON

@@ -81,6 +81,19 @@ const PROGRESS_THRESHOLD: usize = 50;
 
 pub fn run(args: CheckArgs) -> ExitCode {
     crate::analysis::check_in_parallel();
+    // While this thread reads the configuration and the first file, another compiles what
+    // every check reads next (the label patterns) and last (the prompt reader).
+    rayon::spawn(|| {
+        // A panic here would end the process from rayon's thread; the check meets it again
+        // where it says which file it was reading.
+        isolate(
+            || "compiling the label patterns and the prompt reader".to_string(),
+            || {
+                crate::story::labels::warm_up();
+                crate::prompts::warm_up();
+            },
+        );
+    });
     super::finish(run_inner(&args))
 }
 

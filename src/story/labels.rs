@@ -34,6 +34,25 @@ static LETTER_DASH_NAME: LazyLock<Regex> =
 static SEPARATORS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s*(?:/|&|\+|,|\band\b)\s*").expect("valid"));
 
+/// Compiles the label patterns now, which the outline of every Markdown file reads: for
+/// `starling check` to do on a core that is otherwise idle while it reads its configuration
+/// and parses the first file.
+pub fn warm_up() {
+    for regex in [
+        &NUMBERING,
+        &LETTER_THEN_NAME,
+        &NAME_THEN_LETTER,
+        &LETTER_DASH_NAME,
+        &SEPARATORS,
+        &BOLD,
+        &COLON,
+        &BARE,
+    ] {
+        LazyLock::force(regex);
+    }
+    super::meta::warm_up();
+}
+
 /// The parts a label names, e.g. `"S (Situation)"` -> [Situation],
 /// `"Learning / Prevention"` -> [Learning], `"Situation & Task"` -> [Situation, Task].
 /// Single-letter labels are accepted only when `allow_letter` is set.

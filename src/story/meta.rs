@@ -126,6 +126,11 @@ fn line_col_to_offset(text: &str, line: usize, col: usize) -> usize {
     text.len()
 }
 
+/// Compiles the metadata line pattern now (see [`super::labels::warm_up`]).
+pub(super) fn warm_up() {
+    LazyLock::force(&META_LINE);
+}
+
 static META_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?i)^(?:[-*+][ \t]+)?(?:\*\*|__)?(prompts?|questions?|theme|company|competenc(?:y|ies)|role|level|tags?|date)(?:\*\*|__)?[ \t]*:(?:\*\*|__)?[ \t]*(.*?)[ \t]*$",
