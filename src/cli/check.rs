@@ -82,14 +82,16 @@ const PROGRESS_THRESHOLD: usize = 50;
 pub fn run(args: CheckArgs) -> ExitCode {
     crate::analysis::check_in_parallel();
     // While this thread reads the configuration and the first file, another compiles what
-    // every check reads next (the label patterns) and last (the prompt reader).
+    // every check reads: the label patterns (next), the figure patterns (in each story) and
+    // the prompt reader (the bank findings, last).
     rayon::spawn(|| {
         // A panic here would end the process from rayon's thread; the check meets it again
         // where it says which file it was reading.
         isolate(
-            || "compiling the label patterns and the prompt reader".to_string(),
+            || "compiling the label, figure and prompt patterns".to_string(),
             || {
                 crate::story::labels::warm_up();
+                crate::text::figures::warm_up();
                 crate::prompts::warm_up();
             },
         );

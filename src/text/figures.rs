@@ -41,6 +41,16 @@ const NUMBER_WORDS: &str = "one|two|three|four|five|six|seven|eight|nine|ten|ele
 
 const TIME_UNITS: &str = "seconds?|minutes?|mins?|hours?|hrs?|days?|nights?|weeks?|months?|quarters?|years?|sprints?|shifts?|semesters?|terms?|weekends?|business days?|working days?|engineer-(?:hours?|days?|weeks?|months?)|person-(?:hours?|days?|weeks?|months?)";
 
+/// Compiles the figure patterns now, which every story's check reads: for `starling check` to
+/// do on a core that is otherwise idle at its start.
+pub fn warm_up() {
+    for pattern in [
+        &MONEY, &PERCENT, &CLOCK, &DIGITS, &WORDS, &SHARE, &TIME_UNIT,
+    ] {
+        LazyLock::force(pattern);
+    }
+}
+
 static MONEY: LazyLock<Pattern> = LazyLock::new(|| {
     Pattern::scanning(
         r"(?i)(?:[$€£¥]|\b(?:usd|eur|gbp|chf)\s?)(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?(?:k|m|mm|bn|b)\b|\s(?:million|billion|thousand)\b)?|\b(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?(?:k|m|bn)?\s(?:dollars|euros|pounds)\b",
