@@ -14,7 +14,7 @@ use crate::story::{Part, PartKind};
 use crate::text::figures::{figures, Figure, FigureKind};
 use crate::text::negation::is_negated;
 use crate::text::pronouns::{actors_outside, Actors};
-use crate::text::quotes::{is_quoted, quoted_spans};
+use crate::text::quotes::is_quoted;
 use crate::text::Prose;
 use crate::theme::PhraseSet;
 
@@ -112,7 +112,7 @@ pub fn sentences<'a>(cx: &'a Context<'_>, kinds: &[PartKind]) -> Vec<Sentence<'a
     let mut out = Vec::new();
     for part in parts(cx, kinds) {
         let prose = cx.prose(part);
-        let quoted = quoted_spans(prose.text());
+        let quoted = prose.quoted();
         for range in prose.sentences() {
             let inside = quoted
                 .iter()

@@ -11,7 +11,7 @@ pub mod pronouns;
 pub mod quotes;
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -25,6 +25,11 @@ pub struct Prose {
     runs: Vec<(usize, usize, usize, usize)>,
     /// Sentences as ranges of `text`.
     sentences: Vec<Range<usize>>,
+    /// The quoted spans of `text`, read when first asked for: many rules read the same
+    /// part's sentences.
+    quoted: OnceLock<Vec<Range<usize>>>,
+    /// How many words `text` holds, counted when first asked for.
+    words: OnceLock<usize>,
 }
 
 static LIST_MARKER: LazyLock<Regex> = LazyLock::new(|| {
@@ -106,8 +111,7 @@ impl Prose {
     pub fn plain(text: &str, base: usize) -> Self {
         let mut prose = Prose {
             text: String::with_capacity(text.len()),
-            runs: Vec::new(),
-            sentences: Vec::new(),
+            ..Prose::default()
         };
         prose.push_normalized(base, text);
         prose.sentences = split_sentences(&prose.text);
@@ -140,7 +144,12 @@ impl Prose {
     }
 
     pub fn word_count(&self) -> usize {
-        self.words().count()
+        *self.words.get_or_init(|| self.words().count())
+    }
+
+    /// The spans of the text inside quotation marks (see [`quotes::quoted_spans`]).
+    pub fn quoted(&self) -> &[Range<usize>] {
+        self.quoted.get_or_init(|| quotes::quoted_spans(&self.text))
     }
 
     /// The document offset of prose offset `at`.
