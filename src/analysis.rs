@@ -31,7 +31,11 @@ pub struct Analysis {
 
 /// Parses and checks `text`.
 pub fn check_text(text: &str, config: &Config) -> Analysis {
-    let syntax = crate::document::parse(text);
+    let syntax = if in_parallel() {
+        Syntax::parse_in_parallel(text)
+    } else {
+        crate::document::parse(text)
+    };
     analyze(text, &syntax, config)
 }
 

@@ -113,6 +113,45 @@ impl Syntax {
         }
     }
 
+    /// [`Syntax::parse`], its chunks parsed on rayon's threads: the same chunks and trees. The
+    /// cuts are first taken at every heading line, as [`chunk_from`] would try them; the chunks
+    /// are parsed side by side; then, in order, each stands if its tail holds, as it would
+    /// have, and from the first that does not (a heading line inside a code fence, say) the
+    /// rest is cut one chunk after another. For `starling check`, where one big file would
+    /// otherwise be parsed on one core.
+    pub fn parse_in_parallel(text: &str) -> Self {
+        use rayon::prelude::*;
+        let front = front_matter_end(text);
+        let floor = front.unwrap_or(0);
+        let len = text.len();
+        let mut starts = vec![0];
+        let mut at = 0;
+        while let Some(next) = next_cut(text, at, floor) {
+            starts.push(next);
+            at = next;
+        }
+        let parsed: Vec<Chunk> = (0..starts.len())
+            .into_par_iter()
+            .map(|i| parse_chunk(text, starts[i], starts.get(i + 1).copied().unwrap_or(len)))
+            .collect();
+        let mut out = Vec::with_capacity(parsed.len());
+        for (start, chunk) in starts.iter().copied().zip(parsed) {
+            if chunk.tail_holds() {
+                out.push((start, chunk));
+            } else {
+                chunk_from(text, start, floor, |_| false, &mut out);
+                break;
+            }
+        }
+        let (starts, chunks) = out.into_iter().map(|(s, c)| (s, Arc::new(c))).unzip();
+        Self {
+            starts,
+            chunks,
+            len,
+            front,
+        }
+    }
+
     /// The length of the text this syntax was parsed from.
     pub fn len(&self) -> usize {
         self.len
@@ -265,16 +304,7 @@ fn chunk_from<S: Source + ?Sized>(
 ) -> usize {
     let len = text.len();
     loop {
-        let next = if start < floor {
-            if is_heading_line(text, floor) {
-                Some(floor)
-            } else {
-                next_heading_line(text, floor)
-            }
-        } else {
-            next_heading_line(text, start)
-        };
-        let Some(next) = next else {
+        let Some(next) = next_cut(text, start, floor) else {
             out.push((start, parse_chunk(text, start, len)));
             return len;
         };
@@ -314,6 +344,19 @@ fn chunk_from<S: Source + ?Sized>(
         if stop(start) {
             return start;
         }
+    }
+}
+
+/// Where the chunk that starts at `start` may end: the next heading line, not before `floor`.
+fn next_cut<S: Source + ?Sized>(text: &S, start: usize, floor: usize) -> Option<usize> {
+    if start < floor {
+        if is_heading_line(text, floor) {
+            Some(floor)
+        } else {
+            next_heading_line(text, floor)
+        }
+    } else {
+        next_heading_line(text, start)
     }
 }
 
@@ -492,6 +535,38 @@ mod tests {
     #[test]
     fn does_not_cut_at_indented_or_glued_hashes() {
         assert_eq!(cuts("# One\n #x\n#x\n####### seven\n    # code\n"), [0]);
+    }
+
+    #[test]
+    fn parsed_in_parallel_the_chunks_and_trees_are_the_same() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts: Vec<String> = [
+            "intro\n# One\n\ntext\n## Two\ntext\n### Three\n",
+            "# One\n```\n# not a heading\n```\n# Two\n## Three\n",
+            "# One\n```\n# not a heading\n# nor this\n",
+            "---\ntheme: failure\n# not yet\n---\n# One\ntext\n# Two\n",
+            "---\nunclosed\n# One\n<div>\n# Two\n\n# Three\n",
+            "a\r# One\r\n# Two\n",
+            "",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        for folder in ["tests/corpus", "examples/stories"] {
+            for entry in std::fs::read_dir(root.join(folder)).expect("folder") {
+                if let Ok(text) = std::fs::read_to_string(entry.expect("entry").path()) {
+                    texts.push(text);
+                }
+            }
+        }
+        let all = texts.concat();
+        texts.push(all);
+        for text in &texts {
+            let one = Syntax::parse(text.as_str());
+            let many = Syntax::parse_in_parallel(text);
+            assert_eq!(one.outline(), many.outline(), "{text:?}");
+            assert_eq!(one.front, many.front);
+        }
     }
 
     #[test]
