@@ -465,22 +465,16 @@ mod tests {
 
     #[test]
     fn stories_and_rules_checked_on_rayon_s_threads_find_what_one_thread_finds() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let config = Config::default();
         let mut checked = 0;
-        for folder in ["tests/corpus", "examples/stories"] {
-            for entry in std::fs::read_dir(root.join(folder)).expect("folder") {
-                let Ok(text) = std::fs::read_to_string(entry.expect("entry").path()) else {
-                    continue;
-                };
-                let syntax = crate::document::parse(&text);
-                let outline = crate::story::outline(&text, &syntax);
-                let all: Vec<usize> = (0..outline.stories.len()).collect();
-                let one = stories_findings(&text, &outline, &all, &config, false);
-                let many = stories_findings(&text, &outline, &all, &config, true);
-                assert_eq!(one, many);
-                checked += one.iter().filter(|found| !found.is_empty()).count();
-            }
+        for text in crate::test_texts::corpus_and_examples() {
+            let syntax = crate::document::parse(&text);
+            let outline = crate::story::outline(&text, &syntax);
+            let all: Vec<usize> = (0..outline.stories.len()).collect();
+            let one = stories_findings(&text, &outline, &all, &config, false);
+            let many = stories_findings(&text, &outline, &all, &config, true);
+            assert_eq!(one, many);
+            checked += one.iter().filter(|found| !found.is_empty()).count();
         }
         assert!(checked > 20, "{checked} stories with findings");
     }

@@ -20,6 +20,9 @@ pub mod text;
 pub mod theme;
 pub mod workspace;
 
+#[cfg(test)]
+mod test_texts;
+
 pub use analysis::{analyze, check_text, Analysis};
 pub use config::Config;
 pub use document::Document;

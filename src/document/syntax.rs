@@ -539,7 +539,6 @@ mod tests {
 
     #[test]
     fn parsed_in_parallel_the_chunks_and_trees_are_the_same() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts: Vec<String> = [
             "intro\n# One\n\ntext\n## Two\ntext\n### Three\n",
             "# One\n```\n# not a heading\n```\n# Two\n## Three\n",
@@ -552,13 +551,7 @@ mod tests {
         .iter()
         .map(|t| t.to_string())
         .collect();
-        for folder in ["tests/corpus", "examples/stories"] {
-            for entry in std::fs::read_dir(root.join(folder)).expect("folder") {
-                if let Ok(text) = std::fs::read_to_string(entry.expect("entry").path()) {
-                    texts.push(text);
-                }
-            }
-        }
+        texts.extend(crate::test_texts::corpus_and_examples());
         let all = texts.concat();
         texts.push(all);
         for text in &texts {

@@ -262,7 +262,6 @@ mod tests {
 
     #[test]
     fn the_walk_finds_the_blocks_the_query_names() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut texts: Vec<String> = [
             "#\n\n##   \n\nText\n===\n\n   \n---\n- a\n  1. b\n\n     code\n",
             "<div>\nraw\n</div>\n\n```\nfenced\n```\n> quoted **S:** x\n> - item\n",
@@ -272,15 +271,7 @@ mod tests {
         .iter()
         .map(|t| t.to_string())
         .collect();
-        for folder in ["tests/corpus", "examples/stories"] {
-            for entry in std::fs::read_dir(root.join(folder)).expect("folder") {
-                let path = entry.expect("entry").path();
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    texts.push(text);
-                }
-            }
-        }
-        assert!(texts.len() > 20);
+        texts.extend(crate::test_texts::corpus_and_examples());
         for text in &texts {
             let tree = crate::document::parse_whole(text);
             let n = text.len();

@@ -411,23 +411,14 @@ mod tests {
 
     #[test]
     fn the_screen_never_changes_what_a_list_finds() {
-        let root = env!("CARGO_MANIFEST_DIR");
         let mut texts: Vec<String> = vec![
             "They didn’t tell me — the café’s owner… blamed the vendor’s team".into(),
             "NAÏVE plans: we missed the deadline by 3 weeks and lost €2,000".into(),
         ];
-        for folder in ["tests/corpus", "examples/stories"] {
-            let mut stack = vec![std::path::Path::new(root).join(folder)];
-            while let Some(path) = stack.pop() {
-                if path.is_dir() {
-                    stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-                } else if path.extension().is_some_and(|e| e == "md") {
-                    let text = std::fs::read_to_string(&path).unwrap();
-                    for line in text.lines() {
-                        texts.push(line.to_string());
-                        texts.extend(line.split(". ").map(str::to_string));
-                    }
-                }
+        for text in crate::test_texts::corpus_and_examples() {
+            for line in text.lines() {
+                texts.push(line.to_string());
+                texts.extend(line.split(". ").map(str::to_string));
             }
         }
         assert!(
