@@ -14,6 +14,7 @@ use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
+use regex_automata::{meta, Input};
 
 /// Plain text extracted from a range of a Markdown document.
 #[derive(Debug, Clone, Default)]
@@ -42,8 +43,13 @@ static QUOTE_MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[ \t]*>[ \t]?)+").expect("valid"));
 static RULE_LINE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[ \t]*(?:[=]+|[-]{2,}|[*]{3,}|[_]{3,})[ \t]*$").expect("valid"));
-static WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\p{L}\p{N}](?:[\p{L}\p{N}'’_-]*[\p{L}\p{N}])?").expect("valid"));
+/// A word: letters and digits, with inner apostrophes, hyphens and underscores.
+const WORD_PATTERN: &str = r"[\p{L}\p{N}](?:[\p{L}\p{N}'’_-]*[\p{L}\p{N}])?";
+
+/// [`WORD_PATTERN`] as regex-automata's meta regex, which can find where a match ends without
+/// finding where it starts: counting words needs only the forward search.
+static WORD: LazyLock<meta::Regex> =
+    LazyLock::new(|| meta::Regex::new(WORD_PATTERN).expect("valid"));
 
 impl Prose {
     /// The prose of `range` of `doc`, skipping the `opaque` ranges (code blocks, raw HTML),
@@ -140,11 +146,24 @@ impl Prose {
 
     /// Words of the prose (letters and digits, with inner apostrophes and hyphens).
     pub fn words(&self) -> impl Iterator<Item = &str> {
-        WORD.find_iter(&self.text).map(|m| m.as_str())
+        WORD.find_iter(&self.text).map(|m| &self.text[m.range()])
     }
 
+    /// How many [`Prose::words`] the prose holds, counted once. Each search goes forward only
+    /// and starts where the last word ended, as `words` does; no word is empty.
     pub fn word_count(&self) -> usize {
-        *self.words.get_or_init(|| self.words().count())
+        *self.words.get_or_init(|| {
+            let mut input = Input::new(&self.text);
+            let mut count = 0;
+            while let Some(end) = WORD.search_half(&input) {
+                count += 1;
+                if end.offset() <= input.start() {
+                    break;
+                }
+                input.set_start(end.offset());
+            }
+            count
+        })
     }
 
     /// The spans of the text inside quotation marks (see [`quotes::quoted_spans`]).
@@ -360,6 +379,26 @@ fn ends_with_abbreviation(before: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_count_is_the_number_of_words_the_pattern_finds() {
+        let whole = Regex::new(WORD_PATTERN).expect("valid");
+        let mut texts: Vec<String> = [
+            "I didn’t ship it -- we'd the on-call's 3rd re-run_2 ’quoted’ naïve 東京 ٣٤ x",
+            "'' -- __ ’’ a-",
+            "",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        texts.extend(crate::test_texts::corpus_and_examples());
+        for text in &texts {
+            let prose = Prose::plain(text, 0);
+            assert_eq!(prose.word_count(), whole.find_iter(prose.text()).count());
+            assert_eq!(prose.word_count(), prose.words().count());
+        }
+        assert_eq!(Prose::plain("one two-three four’s", 0).word_count(), 3);
+    }
 
     #[test]
     fn prose_steps_over_multibyte_characters() {
