@@ -27,3 +27,10 @@ pub fn corpus_and_examples() -> Vec<String> {
     );
     texts
 }
+
+/// `extra` (texts a test writes out) followed by [`corpus_and_examples`].
+pub fn with_corpus(extra: &[&str]) -> Vec<String> {
+    let mut texts: Vec<String> = extra.iter().map(|t| t.to_string()).collect();
+    texts.extend(corpus_and_examples());
+    texts
+}

@@ -539,7 +539,7 @@ mod tests {
 
     #[test]
     fn parsed_in_parallel_the_chunks_and_trees_are_the_same() {
-        let mut texts: Vec<String> = [
+        let mut texts = crate::test_texts::with_corpus(&[
             "intro\n# One\n\ntext\n## Two\ntext\n### Three\n",
             "# One\n```\n# not a heading\n```\n# Two\n## Three\n",
             "# One\n```\n# not a heading\n# nor this\n",
@@ -547,11 +547,7 @@ mod tests {
             "---\nunclosed\n# One\n<div>\n# Two\n\n# Three\n",
             "a\r# One\r\n# Two\n",
             "",
-        ]
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
-        texts.extend(crate::test_texts::corpus_and_examples());
+        ]);
         let all = texts.concat();
         texts.push(all);
         for text in &texts {

@@ -262,16 +262,12 @@ mod tests {
 
     #[test]
     fn the_walk_finds_the_blocks_the_query_names() {
-        let mut texts: Vec<String> = [
+        let texts = crate::test_texts::with_corpus(&[
             "#\n\n##   \n\nText\n===\n\n   \n---\n- a\n  1. b\n\n     code\n",
             "<div>\nraw\n</div>\n\n```\nfenced\n```\n> quoted **S:** x\n> - item\n",
             "---\nunclosed: front matter\n# Heading\n\t- tab\n",
             "",
-        ]
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
-        texts.extend(crate::test_texts::corpus_and_examples());
+        ]);
         for text in &texts {
             let tree = crate::document::parse_whole(text);
             let n = text.len();

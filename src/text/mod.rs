@@ -383,15 +383,11 @@ mod tests {
     #[test]
     fn the_word_count_is_the_number_of_words_the_pattern_finds() {
         let whole = Regex::new(WORD_PATTERN).expect("valid");
-        let mut texts: Vec<String> = [
+        let texts = crate::test_texts::with_corpus(&[
             "I didn’t ship it -- we'd the on-call's 3rd re-run_2 ’quoted’ naïve 東京 ٣٤ x",
             "'' -- __ ’’ a-",
             "",
-        ]
-        .iter()
-        .map(|t| t.to_string())
-        .collect();
-        texts.extend(crate::test_texts::corpus_and_examples());
+        ]);
         for text in &texts {
             let prose = Prose::plain(text, 0);
             assert_eq!(prose.word_count(), whole.find_iter(prose.text()).count());
