@@ -109,7 +109,7 @@ fn stories_findings(
     map_items(indices, parallel, |&index| {
         isolate(
             || format!("checking story {}", index + 1),
-            || story_findings(text, outline, index, config, parallel),
+            || check_story(text, outline, index, config, parallel),
         )
         .unwrap_or_default()
     })
@@ -196,12 +196,9 @@ pub fn story_context<'a>(
 }
 
 /// The raw findings of one story: every rule that applies to its theme and is enabled. A rule
-/// that panics is skipped; the others still run.
-pub fn check_story(text: &str, outline: &Outline, index: usize, config: &Config) -> Vec<Finding> {
-    story_findings(text, outline, index, config, in_parallel())
-}
-
-fn story_findings(
+/// that panics is skipped; the others still run. With `parallel`, the rules run on rayon's
+/// threads.
+fn check_story(
     text: &str,
     outline: &Outline,
     index: usize,
